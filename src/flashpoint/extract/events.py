@@ -1,0 +1,831 @@
+"""Events: who did what to whom, coded with CAMEO and PLOVER (ANNOTATION.md §2, §4).
+
+Each sentence is read through its dependency parse. A *trigger* — a verb of the
+lexicon ("urged", "shelled"), or an event noun after a light verb ("expressed
+condolences", "conducted strikes") or with its own agent ("the attack by
+gunmen") — opens a frame. The frame's sources are the trigger's subject (or the
+agent of a passive, the possessor of a noun, the speaker of a quote), its
+targets the object or the recipient named by a preposition; compound actors give
+one event per pair. The complement's words pick the sense and, for appeals,
+demands, intents, threats and violence, the sub-code. Negation ("did not",
+"denied", "refused to"), modality and attribution (who says so, and how) are read
+from the words governing the trigger. The same action stated twice is one event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from flashpoint.extract.actors import ActorIndex
+from flashpoint.extract.casualties import casualties, revised_toll
+from flashpoint.extract.dates import DateMention, date_mentions
+from flashpoint.extract.places import PlaceMention, geocode, place_mentions
+from flashpoint.model import ActorRef, Attribution, Event, Evidence, Location, Plover, stable_id
+from flashpoint.ontology import describe, is_code
+from flashpoint.ontology.triggers import Lexicon, Sense, lexicon
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_CLAUSE = ("ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "parataxis")
+_RECIPIENT_PREPS = ("with", "to", "on", "at", "against", "toward", "towards", "upon")
+_VIOLENT_PREPS = ("at", "on", "against", "into", "upon")
+_CONVERSATION = re.compile(r"^(call|phone|talk|meeting|conversation|discussion|conference|"
+                           r"telephone|readout|exchange)s?$")
+_PHONE = re.compile(r"\b(phone|telephone|call|calls|called|calling|video link|spoke by)\b",
+                    re.I)
+_REPORTING = {"say", "tell", "report", "add", "state", "write", "post", "tweet", "announce",
+              "claim", "allege", "note", "insist", "declare", "confirm", "quote"}
+_NEGATORS = {"deny", "refuse", "reject", "decline", "fail"}
+_CONTENT_HOSTS = {"appeal", "demand", "intent", "threaten", "reject"}
+_FUTURE = {"will", "would", "shall", "'ll"}
+_HYPOTHETICAL = {"could", "might", "may"}
+_GROUP_REFS = re.compile(r"^(both|the two)\s+(leaders|sides|countries|nations|parties|"
+                         r"governments|neighbours|neighbors|men|ministers|presidents|armies)$",
+                         re.I)
+_SOCIAL = re.compile(r"\b(twitter|telegram|facebook|instagram|x\.com|social media|"
+                     r"post on x|on x\b|tweet|truth social|weibo|whatsapp)", re.I)
+_STATE_MEDIA = re.compile(r"\b(state-run|state media|state television|state tv|"
+                          r"news agency|state-owned)", re.I)
+_STATEMENT = re.compile(r"\b(statement|readout|communique|press release)\b", re.I)
+_PRESS = re.compile(r"\b(reporters|press conference|news conference|journalists|briefing)\b",
+                    re.I)
+_MATERIAL_ROOTS = {"06", "07", "08", "14", "15", "17", "18", "19", "20"}
+
+
+@dataclass
+class _Frame:
+    trigger: Token
+    anchor: Token  # the verb whose subject and clause the event takes
+    sense: Sense
+    code: str
+    sources: list[ActorRef]
+    targets: list[ActorRef | None]
+    own: set[int]  # token indices of the event's own clause
+    complement: set[int]  # token indices after the trigger: what the action is about
+    negated: bool = False
+    modality: str = "asserted"
+    attribution: Attribution | None = None
+    evidence: Span | None = None
+    date: DateMention | None = None
+    location: Location | None = None
+    killed: int | None = None
+    injured: int | None = None
+    explicit_target: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+QuoteSpeaker = Callable[[Token], ActorRef | None]
+
+
+def events(doc: Doc, *, article_id: str, actors: ActorIndex, published: date | None,
+           dateline: tuple[int, int] | None = None,
+           quote_speaker: QuoteSpeaker | None = None) -> list[Event]:
+    """Code every event of a parsed article.
+
+    Args:
+        doc: the parsed article (title line first).
+        article_id: id of the article, for event ids.
+        actors: the article's resolved actors.
+        published: publication date, against which dates resolve.
+        dateline: character span of the dateline, never an event location.
+        quote_speaker: who speaks at a token inside a quotation, if anyone.
+
+    Returns:
+        The article's events, one per (source, target, action, date).
+    """
+    coder = _Coder(doc, actors, published, dateline, quote_speaker or (lambda _t: None))
+    frames = list(coder.frames())
+    return _deduplicate(_to_events(frames, article_id=article_id))
+
+
+class _Coder:
+    def __init__(self, doc: Doc, actors: ActorIndex, published: date | None,
+                 dateline: tuple[int, int] | None, quote_speaker: QuoteSpeaker) -> None:
+        self.doc, self.actors, self.published = doc, actors, published
+        self.dateline, self.quote_speaker = dateline, quote_speaker
+        self.lex: Lexicon = lexicon()
+        self.partner: dict[str, list[ActorRef]] = {}  # source name -> current interlocutors
+        self.narrative_date: DateMention | None = None
+        self.last_violent: _Frame | None = None
+        self._dates: dict[int, list[DateMention]] = {}
+        self._places: dict[int, list[PlaceMention]] = {}
+
+    # -- per sentence -------------------------------------------------------
+    def frames(self) -> Iterator[_Frame]:
+        sents = list(self.doc.sents)
+        for sent in sents:
+            self._dates[sent.start] = (date_mentions(sent, self.published)
+                                       if self.published else [])
+        # Until a sentence states a time, events take the lead's: the title and the
+        # first lines report the news of that day.
+        self.narrative_date = _first_day(m for sent in sents for m in self._dates[sent.start]
+                                         if not self._in_quote(m.start))
+        for sent in sents:
+            self._places[sent.start] = place_mentions(sent, exclude=self.dateline)
+            triggers = [f for f in (self._frame(t) for t in sent) if f is not None]
+            nested = {t.trigger.i for t in triggers}
+            for frame in triggers:
+                if self._is_content_of_other(frame.trigger, nested):
+                    continue
+                if self._suppressed(frame):
+                    continue
+                self._finish(frame, sent, nested)
+                yield from self._expand(frame)
+            toll = revised_toll(sent)
+            if toll.killed is not None and self.last_violent is not None:
+                self.last_violent.killed = toll.killed
+            self._advance_narrative_date(sent)
+
+    def _advance_narrative_date(self, sent: Span) -> None:
+        for mention in self._dates.get(sent.start, []):
+            if mention.precision == "day" and not self._in_quote(mention.start):
+                self.narrative_date = mention
+
+    def _in_quote(self, char: int) -> bool:
+        token = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return token is not None and self.quote_speaker(token[0]) is not None
+
+    # -- triggers ----------------------------------------------------------
+    def _frame(self, token: Token) -> _Frame | None:
+        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
+            return self._verb_frame(token)
+        if token.pos_ in ("NOUN", "PROPN"):
+            return self._noun_frame(token)
+        if token.pos_ == "ADJ" and token.lower_ in ("ready", "willing", "prepared"):
+            return self._readiness_frame(token)
+        return None
+
+    def _verb_frame(self, verb: Token) -> _Frame | None:
+        lemma = verb.lemma_.lower()
+        particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+        preps = [c.lower_ for c in verb.children if c.dep_ in ("prep", "agent")]
+        keys = ([f"{lemma} {particle}"] if particle else []) + \
+            [f"{lemma} {p}" for p in preps] + [lemma]
+        complement = _complement_text(verb)
+        for key in keys:
+            for sense in self.lex.verbs.get(key, ()):
+                if sense.applies(complement):
+                    return self._open(verb, verb, sense, complement)
+        return None
+
+    def _noun_frame(self, noun: Token) -> _Frame | None:
+        key = noun.lemma_.lower()
+        if noun.i > 0 and f"{noun.doc[noun.i - 1].lower_} {key}" in self.lex.nouns:
+            key = f"{noun.doc[noun.i - 1].lower_} {key}"
+        senses = self.lex.nouns.get(key) or self.lex.nouns.get(noun.lower_)
+        if not senses:
+            return None
+        host = _light_verb_host(noun, self.lex.light_verbs)
+        complement = _complement_text(noun, host)
+        for sense in senses:
+            if not sense.applies(complement):
+                continue
+            if host is not None and (sense.light is None or sense.light.search(host.lemma_)):
+                return self._open(noun, host, sense, complement)
+            if sense.light_only or sense.light is not None or sense.verbal:
+                continue
+            if _noun_agent(noun) is not None:
+                return self._open(noun, noun, sense, complement)
+        return None
+
+    def _readiness_frame(self, adj: Token) -> _Frame | None:
+        xcomp = next((c for c in adj.children if c.dep_ == "xcomp"), None)
+        if xcomp is None:
+            return None
+        sense = Sense(code="intent", verbal=True)
+        return self._open(adj, adj.head if adj.dep_ == "acomp" else adj, sense,
+                          _complement_text(adj))
+
+    def _open(self, trigger: Token, anchor: Token, sense: Sense, complement: str) -> _Frame | None:
+        code = self._code(trigger, anchor, sense, complement)
+        if code is None:
+            return None
+        after = {i for i in _complement_tokens(anchor) | _complement_tokens(trigger)
+                 if i > trigger.i}
+        return _Frame(trigger=trigger, anchor=anchor, sense=sense, code=code, sources=[],
+                      targets=[], own=_own_tokens(anchor, trigger), complement=after)
+
+    def _code(self, trigger: Token, anchor: Token, sense: Sense, complement: str) -> str | None:
+        if not sense.is_class:
+            return sense.code if is_code(sense.code) else None
+        if sense.code == "violence":
+            return None  # decided once the source is known (_finish)
+        topic = self.lex.topic(complement)
+        if sense.topic_required and topic is None:
+            return None
+        if sense.code == "consult":
+            return "041" if _PHONE.search(trigger.sent.text) else "040"
+        code = self.lex.class_code(sense.code, topic)
+        return code if is_code(code) else code[:3]
+
+    # -- which triggers are events ----------------------------------------
+    def _is_content_of_other(self, trigger: Token, triggers: set[int]) -> bool:
+        """'urged Rwanda to *withdraw*': the withdrawal is what is asked, not an event."""
+        node = trigger
+        while node.dep_ in ("xcomp", "ccomp", "pcomp", "acl", "advcl", "pobj", "prep", "dobj",
+                            "conj", "relcl", "amod", "compound", "nmod", "appos", "attr"):
+            parent = node.head
+            if parent.i in triggers and parent.i != trigger.i:
+                frame = self._frame(parent)
+                if frame is not None and (frame.sense.code in _CONTENT_HOSTS
+                                          or frame.code[:2] in ("02", "03", "10", "12", "13")):
+                    if node.dep_ != "conj":
+                        return True
+            if parent.i == node.i:
+                break
+            node = parent
+        return _governed_by(trigger, _HYPOTHETICAL_HEADS) or _is_hypothetical(trigger)
+
+    def _suppressed(self, frame: _Frame) -> bool:
+        return frame.trigger.sent.text.rstrip().endswith("?")
+
+    # -- filling a frame ---------------------------------------------------
+    def _finish(self, frame: _Frame, sent: Span, triggers: set[int]) -> None:
+        anchor = frame.anchor
+        frame.sources = self._sources(frame)
+        if frame.sense.code == "violence":
+            frame.code = self._violence_code(frame)
+        frame.targets, frame.explicit_target = self._targets(frame)
+        frame.negated = _negated(frame.trigger) or _negated(anchor)
+        frame.modality = _modality(frame)
+        if frame.modality == "threatened" and frame.code[:2] in ("18", "19", "20"):
+            frame.code = "138"
+        frame.attribution = self._attribution(anchor)
+        frame.evidence = sent
+        other = {i for i in triggers if i not in (frame.trigger.i, anchor.i)}
+        own = _exclude_nested(frame.own, other, self.doc)
+        frame.date = self._date(frame, own, sent)
+        frame.location = self._location(frame, own, sent)
+        if frame.code[:2] in ("18", "19", "20") or frame.sense.code == "violence":
+            span = self.doc[min(own | {anchor.i}):max(own | {anchor.i}) + 1]
+            counts = casualties(span)
+            frame.killed, frame.injured = counts.killed, counts.injured
+            self.last_violent = frame
+        self._remember_partners(frame)
+
+    def _violence_code(self, frame: _Frame) -> str:
+        text = " ".join(t.lower_ for t in self.doc[frame.anchor.left_edge.i:
+                                                    frame.anchor.right_edge.i + 1])
+        weapon = frame.sense.weapon or self.lex.weapon(frame.trigger.lower_) or \
+            self.lex.weapon(text)
+        if weapon == "bomb" and "suicide" in text:
+            weapon = "suicide"
+        source = frame.sources[0] if frame.sources else None
+        if source is not None and source.sector == "CVL":
+            return "145"
+        if source is not None and source.sector == "COP" and weapon in (None, "gun"):
+            return "175" if "tear" in text or "water cannon" in text else "180"
+        state = source is not None and (source.sector in ("MIL", "GOV", "COP", "SPY", None)
+                                        and source.country not in (None,))
+        return self.lex.violence_code(weapon, state=state)
+
+    # -- who acts -------------------------------------------------------
+    def _sources(self, frame: _Frame) -> list[ActorRef]:
+        trigger, anchor = frame.trigger, frame.anchor
+        if trigger.pos_ in ("NOUN", "PROPN") and anchor.i == trigger.i:
+            agent = _noun_agent(trigger)
+            return self._actors_of(agent) if agent is not None else []
+        if trigger.i != anchor.i and trigger.pos_ in ("NOUN", "PROPN"):
+            agent = _noun_agent(trigger)
+            if agent is not None and agent.dep_ == "poss":
+                found = self._actors_of(agent)
+                if found:
+                    return found
+        return self._subject_actors(anchor)
+
+    def _subject_actors(self, verb: Token, depth: int = 0) -> list[ActorRef]:
+        if depth > 4:
+            return []
+        passive = any(c.dep_ == "nsubjpass" for c in verb.children)
+        if passive:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            return self._actors_of(pobj) if pobj is not None else []
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subj is not None:
+            found = self._actors_of(subj)
+            if found or subj.lower_ not in ("who", "which", "that"):
+                return found
+        if verb.dep_ == "relcl":
+            return self._actors_of(verb.head)
+        if verb.dep_ in ("conj", "xcomp", "advcl", "acl") and verb.head.i != verb.i:
+            head = verb.head
+            if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+                agent = _noun_agent(head)
+                return self._actors_of(agent) if agent is not None else self._actors_of(head)
+            return self._subject_actors(head, depth + 1)
+        speaker = self.quote_speaker(verb)
+        return [speaker] if speaker is not None else []
+
+    def _actors_of(self, token: Token | None) -> list[ActorRef]:
+        """Actors a noun phrase names, one per conjunct ('Egypt and Qatar')."""
+        if token is None:
+            return []
+        out: list[ActorRef] = []
+        # 'X and Y' the parser hung one under the other: any actor with a 'cc' child.
+        coordinated = [t for t in token.subtree if t.i != token.i and self.actors.ref_at(t)
+                       and any(c.dep_ == "cc" for c in t.children)]
+        for t in [token, *token.conjuncts, *coordinated]:
+            group = self._group_reference(t)
+            if group:
+                out.extend(group)
+                continue
+            ref = self.actors.ref_at(t) or self._modifier_actor(t)
+            if ref is not None and all(ref.name != r.name for r in out):
+                out.append(ref)
+        return out
+
+    def _modifier_actor(self, token: Token) -> ActorRef | None:
+        """'US commitment', 'Trump's concern', 'embassies of Rwanda': the actor inside."""
+        for child in token.children:
+            if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < token.i:
+                ref = self.actors.ref_at(child)
+                if ref is not None:
+                    sector = "GOV" if token.lemma_ in ("embassy", "mission", "consulate") \
+                        else ref.sector
+                    return replace(ref, sector=sector) if ref.sector is None else ref
+        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                ref = self.actors.ref_at(pobj)
+                if ref is not None:
+                    sector = "GOV" if token.lemma_ in ("embassy", "mission", "consulate") \
+                        else ref.sector
+                    return replace(ref, sector=sector)
+        return None
+
+    def _group_reference(self, token: Token) -> list[ActorRef]:
+        """'both leaders', 'the two sides': the last two actors named before."""
+        phrase = " ".join(t.text for t in token.subtree if t.dep_ not in ("punct",))
+        if not _GROUP_REFS.match(phrase):
+            return []
+        want_person = token.lemma_ in ("leader", "man", "minister", "president")
+        seen: list[ActorRef] = []
+        for m in reversed(self.actors.mentions):
+            if m.end > token.i:
+                continue
+            b = self.actors.builder(m.key)
+            if want_person and not b.person:
+                continue
+            ref = ActorRef(b.name, token.doc[m.start:m.end].text, b.country, b.sector, b.org)
+            if all(r.name != ref.name for r in seen):
+                seen.append(ref)
+            if len(seen) == 3:
+                break
+        return seen
+
+    # -- to whom -----------------------------------------------------------
+    def _targets(self, frame: _Frame) -> tuple[list[ActorRef | None], bool]:
+        found = self._explicit_targets(frame)
+        names = {s.name for s in frame.sources}
+        found = [t for t in found if t.name not in names]
+        if found:
+            return list(found), True
+        if frame.sense.target_in_complement or frame.code[:2] in ("02", "03", "10", "11", "12"):
+            inside = self._complement_actors(frame)
+            if inside and not frame.sense.verbal:
+                return inside[:1], False
+            if inside and frame.sense.target_in_complement:
+                return inside[:1], False
+        if frame.sense.verbal:
+            partners = [p for s in frame.sources for p in self.partner.get(s.name, [])]
+            if partners:
+                return partners, False
+            inside = self._complement_actors(frame)
+            if inside:
+                return inside[:1], False
+            return [], False
+        if frame.code[:2] in ("18", "19", "20", "17", "14"):
+            victim = self._victims(frame)
+            if victim:
+                return victim, True
+            place = self._place_target(frame)
+            if place is not None:
+                return [place], False
+        return [], False
+
+    def _explicit_targets(self, frame: _Frame) -> list[ActorRef]:
+        anchor, trigger = frame.anchor, frame.trigger
+        heads = [anchor] if anchor.i == trigger.i else [anchor, trigger]
+        if any(c.dep_ == "nsubjpass" for c in anchor.children) and anchor.pos_ == "VERB":
+            subj = next(c for c in anchor.children if c.dep_ == "nsubjpass")
+            return self._actors_of(subj) or self._object_actor(subj, frame)
+        for head in heads:
+            for child in head.children:
+                if child.dep_ in ("dobj", "iobj", "dative") and child.i != trigger.i:
+                    refs = self._actors_of(child) or self._object_actor(child, frame)
+                    if refs:
+                        return refs
+        for head in heads:
+            for prep in (c for c in head.children if c.dep_ in ("prep", "dative")):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                word = prep.lower_
+                if word in _RECIPIENT_PREPS and (frame.sense.verbal or word in _VIOLENT_PREPS):
+                    refs = self._actors_of(pobj) or self._object_actor(pobj, frame)
+                    if refs:
+                        return refs
+                if word in ("in", "during", "after") and _CONVERSATION.match(pobj.lemma_):
+                    refs = self._conversation_partners(pobj)
+                    if refs:
+                        return refs
+                if word == "for" and frame.sense.code in ("appeal", "demand"):
+                    refs = self._actors_of(pobj)
+                    if refs:
+                        return refs
+        # A trigger inside 'in his call with X' or 'in talks with X' anywhere in the clause.
+        for token in frame.own:
+            t = self.doc[token]
+            if t.dep_ == "pobj" and _CONVERSATION.match(t.lemma_) and t.head.lower_ in (
+                "in", "during"
+            ):
+                refs = self._conversation_partners(t)
+                if refs:
+                    return refs
+        return []
+
+    def _conversation_partners(self, noun: Token) -> list[ActorRef]:
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("with", "to")):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return self._actors_of(pobj)
+        return []
+
+    def _object_actor(self, token: Token, frame: _Frame) -> list[ActorRef]:
+        """A non-actor object of violence ('the port of Odesa', 'Armenian towns')."""
+        if frame.code[:2] not in ("14", "17", "18", "19", "20") and frame.sense.code != "violence":
+            return []
+        ref = self._modifier_actor(token)
+        if ref is not None:
+            return [ref]
+        text = " ".join(t.text for t in token.subtree if t.dep_ != "punct" and
+                        t.dep_ not in ("det",) and t.i >= token.left_edge.i)
+        place = next((p for p in self._places.get(token.sent.start, [])
+                      if token.left_edge.idx <= p.start < token.right_edge.idx + len(
+                          token.right_edge)), None)
+        country = place.location.country if place else None
+        role = self.actors.ref_at(token)
+        if role is not None:
+            return [role]
+        return [ActorRef(text, token.text, country, _victim_sector(token), None)]
+
+    def _complement_actors(self, frame: _Frame) -> list[ActorRef]:
+        sources = {s.name for s in frame.sources}
+        out: list[ActorRef] = []
+        for t in sorted(frame.complement):
+            ref = self.actors.ref_at(self.doc[t])
+            if ref is not None and ref.name not in sources and all(r.name != ref.name for r in out):
+                out.append(ref)
+        return out
+
+    def _victims(self, frame: _Frame) -> list[ActorRef]:
+        """'... killing 26 civilians': the people an attack killed or hurt."""
+        for i in sorted(frame.own):
+            t = self.doc[i]
+            if t.lemma_ in ("kill", "injure", "wound", "hurt") and t.i != frame.trigger.i:
+                obj = next((c for c in t.children if c.dep_ in ("dobj", "nsubjpass")), None)
+                if obj is not None:
+                    refs = self._actors_of(obj)
+                    if refs:
+                        return refs
+                    return [self._victim_ref(obj, frame)]
+        if frame.trigger.lemma_ in ("kill", "injure", "wound"):
+            obj = next((c for c in frame.trigger.children if c.dep_ in ("dobj", "nsubjpass")),
+                       None)
+            if obj is not None:
+                return self._actors_of(obj) or [self._victim_ref(obj, frame)]
+        return []
+
+    def _victim_ref(self, token: Token, frame: _Frame) -> ActorRef:
+        ref = self._modifier_actor(token)
+        text = " ".join(t.text for t in token.subtree if t.dep_ not in ("nummod", "quantmod",
+                                                                         "punct", "det"))
+        if ref is not None:
+            return ActorRef(text, token.text, ref.country, _victim_sector(token) or ref.sector)
+        country = frame.location.country if frame.location else None
+        return ActorRef(text, token.text, country, _victim_sector(token), None)
+
+    def _place_target(self, frame: _Frame) -> ActorRef | None:
+        """Violence against a place: the country that holds it."""
+        if frame.location is None or frame.location.country is None:
+            return None
+        return ActorRef(frame.location.name, frame.location.name, frame.location.country, None)
+
+    # -- context -------------------------------------------------------
+    def _remember_partners(self, frame: _Frame) -> None:
+        if frame.code[:2] == "04" and frame.explicit_target:
+            for s in frame.sources:
+                self.partner[s.name] = [t for t in frame.targets if t is not None]
+        elif frame.explicit_target and frame.sense.verbal:
+            return
+        for token in frame.own:
+            t = self.doc[token]
+            if t.dep_ == "pobj" and _CONVERSATION.match(t.lemma_):
+                partners = self._conversation_partners(t)
+                if partners:
+                    for s in frame.sources:
+                        self.partner[s.name] = partners
+
+    def _attribution(self, anchor: Token) -> Attribution | None:
+        node = anchor
+        while node.head.i != node.i:
+            node = node.head
+            if node.lemma_.lower() in _REPORTING:
+                subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                who = self._actors_of(subj) if subj is not None else []
+                name = who[0].name if who else (subj.text if subj is not None else None)
+                if name:
+                    return Attribution(name, _channel(node))
+        speaker = self.quote_speaker(anchor)
+        if speaker is not None:
+            return Attribution(speaker.name, "statement")
+        for token in anchor.sent:
+            if token.lower_ == "according" and token.nbor(1).lower_ == "to":
+                obj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    who = self._actors_of(obj)
+                    return Attribution(who[0].name if who else obj.text, _channel(token))
+        return None
+
+    def _date(self, frame: _Frame, own: set[int], sent: Span) -> DateMention | None:
+        mentions = self._dates.get(sent.start, [])
+        for m in mentions:
+            token = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if token is not None and any(t.i in own for t in token):
+                return m
+        head = frame.anchor
+        if head.dep_ in ("conj", "xcomp", "advcl") and head.head.i != head.i:
+            for m in mentions:
+                token = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+                if token is not None and any(t.head.i == head.head.i or t.head.head.i ==
+                                             head.head.i for t in token):
+                    return m
+        return self.narrative_date
+
+    def _location(self, frame: _Frame, own: set[int], sent: Span) -> Location | None:
+        places = self._places.get(sent.start, [])
+        if not places:
+            return None
+        material = frame.code[:2] in _MATERIAL_ROOTS
+        verbal_ok = {frame.anchor.i}
+        candidates: list[PlaceMention] = []
+        for p in places:
+            span = self.doc.char_span(p.start, p.end, alignment_mode="expand")
+            if span is None or not any(t.i in own for t in span):
+                continue
+            if material or _placed_directly(span, frame.anchor, verbal_ok):
+                candidates.append(p)
+        if not candidates:
+            return None
+        rank = {"city": 0, "admin1": 1, "region": 1, "country": 3}
+        best = min(candidates, key=lambda p: (rank.get(p.location.precision, 2), p.start))
+        if not material and best.location.precision == "country":
+            return None
+        return best.location
+
+    # -- pairs ----------------------------------------------------------
+    def _expand(self, frame: _Frame) -> Iterator[_Frame]:
+        sources = frame.sources
+        targets = frame.targets
+        if not sources and frame.code[:2] not in ("18", "19", "20"):
+            return
+        if frame.sense.reciprocal and len(sources) >= 2 and not targets:
+            for s in sources:
+                for t in sources:
+                    if s.name != t.name:
+                        yield replace(frame, sources=[s], targets=[t])
+            return
+        if not targets:
+            if frame.code[:2] in ("18", "19", "20", "15", "14"):
+                for s in sources or [None]:  # type: ignore[list-item]
+                    yield replace(frame, sources=[s] if s else [], targets=[None])
+            return
+        for s in sources or [None]:  # type: ignore[list-item]
+            for t in targets:
+                if t is not None and s is not None and s.name == t.name:
+                    continue
+                yield replace(frame, sources=[s] if s else [], targets=[t])
+
+
+_HYPOTHETICAL_HEADS = {"if", "unless", "whether"}
+
+
+def _first_day(mentions: Iterable[DateMention]) -> DateMention | None:
+    return next((m for m in mentions if m.precision == "day"), None)
+
+
+def _complement_tokens(trigger: Token) -> set[int]:
+    """The trigger's clause without its subject and without clauses joined to it."""
+    skip = {t.i for c in trigger.children
+            if c.dep_ in _SUBJ or (c.dep_ in ("conj", "cc") and c.pos_ in ("VERB", "CCONJ"))
+            for t in c.subtree}
+    return {t.i for t in trigger.subtree if t.i not in skip and t.i != trigger.i}
+
+
+def _complement_text(trigger: Token, host: Token | None = None) -> str:
+    """The words after the trigger that say what the action is about, lower-cased.
+
+    For an event noun carried by a light verb, the verb's clause after the noun
+    counts too ('reiterated his calls for Pakistan to act').
+    """
+    doc = trigger.doc
+    tokens = _complement_tokens(host if host is not None else trigger)
+    after = sorted(i for i in tokens | _complement_tokens(trigger) if i > trigger.i)
+    return "".join(doc[i].text_with_ws for i in after).lower()
+
+
+def _own_tokens(anchor: Token, trigger: Token) -> set[int]:
+    return {t.i for t in anchor.subtree} | {t.i for t in trigger.subtree}
+
+
+def _exclude_nested(own: set[int], others: set[int], doc: Doc) -> set[int]:
+    """Drop the clauses of other triggers nested in this one's subtree."""
+    nested: set[int] = set()
+    for i in others:
+        if i in own:
+            nested |= {t.i for t in doc[i].subtree}
+    return own - nested if own - nested else own
+
+
+def _light_verb_host(noun: Token, light_verbs: frozenset[str]) -> Token | None:
+    """The verb a noun is the object of: 'expressed condolences', 'resorted to firing'."""
+    node = noun
+    if node.dep_ == "conj":
+        node = node.head
+    if node.dep_ in ("dobj", "nsubjpass", "attr") and node.head.lemma_.lower() in light_verbs:
+        return node.head
+    if node.dep_ == "pobj" and node.head.dep_ == "prep" and \
+            node.head.head.lemma_.lower() in light_verbs:
+        return node.head.head
+    return None
+
+
+def _noun_agent(noun: Token) -> Token | None:
+    """Who carries out an event noun: 'the attack by terrorists', 'Russia's blockade'."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ == "by":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    for child in noun.children:
+        if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
+            return child
+    return None
+
+
+def _negated(token: Token) -> bool:
+    if any(c.dep_ == "neg" for c in token.children):
+        return True
+    node = token
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl"):
+            return False
+        node = node.head
+        if node.lemma_.lower() in _NEGATORS:
+            return True
+        if any(c.dep_ == "neg" for c in node.children) and node.pos_ == "VERB" and \
+                node.lemma_ not in _REPORTING:
+            return True
+    return False
+
+
+def _modality(frame: _Frame) -> str:
+    root = frame.code[:2]
+    if root == "13":
+        return "threatened"
+    if root == "10":
+        return "demanded"
+    if root == "03":
+        return "intended"
+    aux = {c.lower_ for c in frame.anchor.children if c.dep_ in ("aux", "auxpass")}
+    if aux & _FUTURE:
+        return "threatened" if root in ("18", "19", "20") else "intended"
+    return "asserted"
+
+
+def _governed_by(token: Token, words: set[str]) -> bool:
+    return any(c.lower_ in words for c in token.children if c.dep_ == "mark")
+
+
+def _is_hypothetical(token: Token) -> bool:
+    aux = {c.lower_ for c in token.children if c.dep_ == "aux"}
+    return bool(aux & _HYPOTHETICAL)
+
+
+def _placed_directly(span: Span, anchor: Token, heads: set[int]) -> bool:
+    """A verbal event is placed only by a phrase on its own verb ('in Beijing, he said')."""
+    root = span.root
+    prep = root.head
+    if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "from"):
+        return False
+    host = prep.head
+    if host.i in heads:
+        return True
+    # 'addressing a rally in Kanyakumari', 'speaking to reporters in Nantucket'
+    return host.head.i in heads and host.dep_ in ("advcl", "acl", "dobj", "pobj") or (
+        host.dep_ in ("pobj", "dobj") and host.head.dep_ in ("advcl", "acl")
+        and host.head.head.i in heads)
+
+
+def _victim_sector(token: Token) -> str | None:
+    lemma = token.lemma_.lower()
+    if lemma in {"civilian", "people", "resident", "tourist", "villager", "child", "woman",
+                 "man", "worker", "student", "passenger", "pilgrim", "protester", "person",
+                 "family", "refugee", "patient", "neighbourhood", "neighborhood", "home",
+                 "house", "area", "indian", "pakistani", "palestinian", "israeli"}:
+        return "CVL"
+    if lemma in {"soldier", "troop", "serviceman", "position", "base", "post", "convoy"}:
+        return "MIL"
+    return None
+
+
+def _channel(token: Token) -> str:
+    text = token.sent.text
+    if _SOCIAL.search(text):
+        return "social-media post"
+    if _STATE_MEDIA.search(text):
+        return "state media"
+    if _PRESS.search(text):
+        return "press conference"
+    if _STATEMENT.search(text):
+        return "statement"
+    return "statement"
+
+
+# -- frames to records --------------------------------------------------------
+
+def _to_events(frames: Iterable[_Frame], *, article_id: str) -> Iterator[Event]:
+    for f in frames:
+        if f.evidence is None:
+            continue
+        info = describe(f.code)
+        source = f.sources[0] if f.sources else None
+        target = f.targets[0] if f.targets else None
+        if source is None and target is None:
+            continue
+        ev = f.evidence
+        confidence = 0.4 + 0.2 * (source is not None) + 0.2 * f.explicit_target + \
+            0.1 * (f.date is not None) + 0.1 * (f.trigger.pos_ == "VERB")
+        yield Event(
+            event_id=stable_id(article_id, ev.start_char, ev.end_char, f.code,
+                               source.code if source else None, target.code if target else None,
+                               f.negated),
+            article_id=article_id,
+            evidence=Evidence(ev.text, ev.start_char, ev.end_char),
+            source=source, target=target,
+            cameo=info.code, cameo_root=info.root, cameo_name=info.name,
+            plover=Plover(info.plover_type, info.plover_mode),
+            quad_class=info.quad_class, goldstein=info.goldstein,
+            date=f.date.date if f.date else None,
+            date_precision=f.date.precision if f.date else "unknown",
+            date_text=f.date.text if f.date else None,
+            location=f.location, killed=f.killed, injured=f.injured,
+            negated=f.negated, modality=f.modality, attribution=f.attribution,
+            confidence=round(min(confidence, 0.99), 2),
+        )
+
+
+def _compatible(a: ActorRef | None, b: ActorRef | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    if a.country != b.country:
+        return False
+    return a.sector is None or b.sector is None or a.sector == b.sector
+
+
+def _deduplicate(evts: Iterable[Event]) -> list[Event]:
+    """One event per (source, target, action, date): later mentions add nothing new."""
+    kept: list[Event] = []
+    for ev in evts:
+        twin = next((k for k in kept if k.cameo == ev.cameo and k.negated == ev.negated
+                     and _compatible(k.source, ev.source) and _compatible(k.target, ev.target)
+                     and (k.date == ev.date or None in (k.date, ev.date))), None)
+        if twin is None:
+            kept.append(ev)
+            continue
+        merged = twin
+        if ev.target and twin.target and twin.target.sector is None and ev.target.sector:
+            merged = replace(merged, target=ev.target)
+        if ev.source and twin.source and twin.source.sector is None and ev.source.sector:
+            merged = replace(merged, source=ev.source)
+        if merged.date is None and ev.date is not None:
+            merged = replace(merged, date=ev.date, date_precision=ev.date_precision,
+                             date_text=ev.date_text)
+        if merged.location is None and ev.location is not None:
+            merged = replace(merged, location=ev.location)
+        if merged.killed is None and ev.killed is not None:
+            merged = replace(merged, killed=ev.killed, injured=ev.injured)
+        kept[kept.index(twin)] = merged
+    return kept
+
+
+def place_country(name: str) -> str | None:
+    """Country of a named place, for targets of violence against places."""
+    loc = geocode(name)
+    return loc.country if loc else None
