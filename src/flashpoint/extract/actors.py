@@ -274,7 +274,7 @@ class _Resolver:
                                 else "IGO", org_entry.sector or role_sector,
                                 org_entry.org, role_title)
         if country is None and role_title is not None:
-            country = self.focus if role_sector in ("MIL", "COP", "CVL") else None
+            country = self.focus if role_sector in ("MIL", "COP") else None
         return _Description(country, role_sector, None, role_title)
 
     def _lookup(self, text: str) -> tuple[str, object] | None:

@@ -53,6 +53,7 @@ _STATE_MEDIA = re.compile(r"\b(state-run|state media|state television|state tv|"
 _STATEMENT = re.compile(r"\b(statement|readout|communique|press release)\b", re.I)
 _PRESS = re.compile(r"\b(reporters|press conference|news conference|journalists|briefing)\b",
                     re.I)
+_VICTIM_VERBS = {"kill", "injure", "wound", "hurt", "target", "hit", "strike", "attack"}
 _MATERIAL_ROOTS = {"06", "07", "08", "14", "15", "17", "18", "19", "20"}
 
 
@@ -124,21 +125,25 @@ class _Coder:
         # first lines report the news of that day.
         self.narrative_date = _first_day(m for sent in sents for m in self._dates[sent.start]
                                          if not self._in_quote(m.start))
+        finished: list[_Frame] = []
         for sent in sents:
             self._places[sent.start] = place_mentions(sent, exclude=self.dateline)
-            triggers = [f for f in (self._frame(t) for t in sent) if f is not None]
-            nested = {t.trigger.i for t in triggers}
-            for frame in triggers:
-                if self._is_content_of_other(frame.trigger, nested):
-                    continue
-                if self._suppressed(frame):
-                    continue
-                self._finish(frame, sent, nested)
-                yield from self._expand(frame)
+            found = [f for f in (self._frame(t) for t in sent) if f is not None]
+            at = {f.trigger.i for f in found}
+            # 'expressed support for dialogue': the verb's reading wins over its object's.
+            found = [f for f in found if f.anchor.i == f.trigger.i or f.anchor.i not in at]
+            kept = [f for f in found if not self._is_content_of_other(f, found)
+                    and not self._suppressed(f)]
+            independent = {f.trigger.i for f in kept} | {f.anchor.i for f in kept}
+            for frame in kept:
+                self._finish(frame, sent, independent)
+                finished.append(frame)
             toll = revised_toll(sent)
             if toll.killed is not None and self.last_violent is not None:
                 self.last_violent.killed = toll.killed
             self._advance_narrative_date(sent)
+        for frame in finished:
+            yield from self._expand(frame)
 
     def _advance_narrative_date(self, sent: Span) -> None:
         for mention in self._dates.get(sent.start, []):
@@ -151,8 +156,13 @@ class _Coder:
 
     # -- triggers ----------------------------------------------------------
     def _frame(self, token: Token) -> _Frame | None:
-        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
-            return self._verb_frame(token)
+        if token.dep_ in ("amod", "compound") or (token.i and token.nbor(-1).text == "-"):
+            return None  # 'Pakistan-occupied Kashmir', 'attack helicopter': modifiers
+        if token.pos_ in ("VERB", "AUX"):
+            frame = self._verb_frame(token)
+            if frame is None and token.tag_ == "VBG" and token.dep_ in ("pobj", "dobj"):
+                return self._noun_frame(token)  # a gerund used as a noun: 'resorted to firing'
+            return frame
         if token.pos_ in ("NOUN", "PROPN"):
             return self._noun_frame(token)
         if token.pos_ == "ADJ" and token.lower_ in ("ready", "willing", "prepared"):
@@ -213,7 +223,7 @@ class _Coder:
         if not sense.is_class:
             return sense.code if is_code(sense.code) else None
         if sense.code == "violence":
-            return None  # decided once the source is known (_finish)
+            return "190"  # refined once the source is known (_finish)
         topic = self.lex.topic(complement)
         if sense.topic_required and topic is None:
             return None
@@ -223,29 +233,45 @@ class _Coder:
         return code if is_code(code) else code[:3]
 
     # -- which triggers are events ----------------------------------------
-    def _is_content_of_other(self, trigger: Token, triggers: set[int]) -> bool:
-        """'urged Rwanda to *withdraw*': the withdrawal is what is asked, not an event."""
-        node = trigger
-        while node.dep_ in ("xcomp", "ccomp", "pcomp", "acl", "advcl", "pobj", "prep", "dobj",
-                            "conj", "relcl", "amod", "compound", "nmod", "appos", "attr"):
-            parent = node.head
-            if parent.i in triggers and parent.i != trigger.i:
-                frame = self._frame(parent)
-                if frame is not None and (frame.sense.code in _CONTENT_HOSTS
-                                          or frame.code[:2] in ("02", "03", "10", "12", "13")):
-                    if node.dep_ != "conj":
-                        return True
-            if parent.i == node.i:
-                break
-            node = parent
-        return _governed_by(trigger, _HYPOTHETICAL_HEADS) or _is_hypothetical(trigger)
+    def _is_content_of_other(self, frame: _Frame, frames: list[_Frame]) -> bool:
+        """Is this trigger part of another event rather than an event of its own?
+
+        'urged Rwanda to *withdraw*': the withdrawal is what is asked. 'struck the
+        port, *killing* three': the killing is the strike's toll. An event noun with
+        its own agent ('the attack *by gunmen*') stays an event.
+        """
+        trigger = frame.trigger
+        if _is_hypothetical(trigger) or _governed_by(trigger, _HYPOTHETICAL_HEADS):
+            return True
+        hosts = {f.trigger.i: f for f in frames} | {f.anchor.i: f for f in frames}
+        violent = frame.sense.code == "violence" or frame.code[:2] in ("18", "19", "20")
+        own_agent = trigger.pos_ in ("NOUN", "PROPN") and _noun_agent(trigger) is not None
+        has_subject = any(c.dep_ in _SUBJ and self.actors.ref_at(c) is not None
+                          for c in frame.anchor.children)
+        node = frame.anchor
+        for _ in range(8):
+            if node.dep_ == "ROOT" or node.head.i == node.i:
+                return False
+            node = node.head
+            host = hosts.get(node.i)
+            if host is None or host is frame:
+                continue
+            if host.sense.code in _CONTENT_HOSTS or host.code[:2] in ("02", "03", "10", "12",
+                                                                          "13"):
+                return frame.anchor.dep_ != "conj"
+            host_violent = host.sense.code == "violence" or host.code[:2] in ("18", "19", "20")
+            if violent and host_violent and not own_agent and not has_subject:
+                return True
+        return False
 
     def _suppressed(self, frame: _Frame) -> bool:
         return frame.trigger.sent.text.rstrip().endswith("?")
 
     # -- filling a frame ---------------------------------------------------
-    def _finish(self, frame: _Frame, sent: Span, triggers: set[int]) -> None:
+    def _finish(self, frame: _Frame, sent: Span, independent: set[int]) -> None:
         anchor = frame.anchor
+        other = {i for i in independent if i not in (frame.trigger.i, anchor.i)}
+        frame.own = own = _exclude_nested(frame.own, other, self.doc)
         frame.sources = self._sources(frame)
         if frame.sense.code == "violence":
             frame.code = self._violence_code(frame)
@@ -256,10 +282,10 @@ class _Coder:
             frame.code = "138"
         frame.attribution = self._attribution(anchor)
         frame.evidence = sent
-        other = {i for i in triggers if i not in (frame.trigger.i, anchor.i)}
-        own = _exclude_nested(frame.own, other, self.doc)
         frame.date = self._date(frame, own, sent)
         frame.location = self._location(frame, own, sent)
+        if frame.location is not None and frame.location.country:
+            frame.targets = [_located(t, frame.location.country) for t in frame.targets]
         if frame.code[:2] in ("18", "19", "20") or frame.sense.code == "violence":
             span = self.doc[min(own | {anchor.i}):max(own | {anchor.i}) + 1]
             counts = casualties(span)
@@ -379,9 +405,7 @@ class _Coder:
 
     # -- to whom -----------------------------------------------------------
     def _targets(self, frame: _Frame) -> tuple[list[ActorRef | None], bool]:
-        found = self._explicit_targets(frame)
-        names = {s.name for s in frame.sources}
-        found = [t for t in found if t.name not in names]
+        found = [t for t in self._explicit_targets(frame) if not self._own_side(frame, t)]
         if found:
             return list(found), True
         if frame.sense.target_in_complement or frame.code[:2] in ("02", "03", "10", "11", "12"):
@@ -407,9 +431,21 @@ class _Coder:
                 return [place], False
         return [], False
 
+    def _own_side(self, frame: _Frame, target: ActorRef) -> bool:
+        """'Rubio expressed US support': a source's own country is not its recipient."""
+        for source in frame.sources:
+            if source.name == target.name:
+                return True
+            if target.sector is None and source.country == target.country and source.sector:
+                return True
+        return False
+
     def _explicit_targets(self, frame: _Frame) -> list[ActorRef]:
         anchor, trigger = frame.anchor, frame.trigger
         heads = [anchor] if anchor.i == trigger.i else [anchor, trigger]
+        partners = self._conversation_in(frame)
+        if partners:
+            return partners
         if any(c.dep_ == "nsubjpass" for c in anchor.children) and anchor.pos_ == "VERB":
             subj = next(c for c in anchor.children if c.dep_ == "nsubjpass")
             return self._actors_of(subj) or self._object_actor(subj, frame)
@@ -422,26 +458,30 @@ class _Coder:
         for head in heads:
             for prep in (c for c in head.children if c.dep_ in ("prep", "dative")):
                 pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if pobj is None:
+                if pobj is None or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
                     continue
                 word = prep.lower_
                 if word in _RECIPIENT_PREPS and (frame.sense.verbal or word in _VIOLENT_PREPS):
                     refs = self._actors_of(pobj) or self._object_actor(pobj, frame)
                     if refs:
                         return refs
-                if word in ("in", "during", "after") and _CONVERSATION.match(pobj.lemma_):
-                    refs = self._conversation_partners(pobj)
-                    if refs:
-                        return refs
                 if word == "for" and frame.sense.code in ("appeal", "demand"):
                     refs = self._actors_of(pobj)
                     if refs:
                         return refs
-        # A trigger inside 'in his call with X' or 'in talks with X' anywhere in the clause.
-        for token in frame.own:
-            t = self.doc[token]
+        return []
+
+    def _conversation_in(self, frame: _Frame) -> list[ActorRef]:
+        """'In his call with X, Rubio …', 'urges de-escalation in talks with X'."""
+        anchor = frame.anchor
+        scope = set(frame.own)
+        if anchor.dep_ == "conj":  # '…, Rubio expressed support and encouraged efforts'
+            scope |= {t.i for t in anchor.head.children if t.dep_ == "prep"
+                      for t in t.subtree}
+        for i in sorted(scope):
+            t = self.doc[i]
             if t.dep_ == "pobj" and _CONVERSATION.match(t.lemma_) and t.head.lower_ in (
-                "in", "during"
+                "in", "during", "after", "at"
             ):
                 refs = self._conversation_partners(t)
                 if refs:
@@ -486,7 +526,7 @@ class _Coder:
         """'... killing 26 civilians': the people an attack killed or hurt."""
         for i in sorted(frame.own):
             t = self.doc[i]
-            if t.lemma_ in ("kill", "injure", "wound", "hurt") and t.i != frame.trigger.i:
+            if t.lemma_ in _VICTIM_VERBS and t.i != frame.trigger.i:
                 obj = next((c for c in t.children if c.dep_ in ("dobj", "nsubjpass")), None)
                 if obj is not None:
                     refs = self._actors_of(obj)
@@ -517,18 +557,12 @@ class _Coder:
 
     # -- context -------------------------------------------------------
     def _remember_partners(self, frame: _Frame) -> None:
-        if frame.code[:2] == "04" and frame.explicit_target:
-            for s in frame.sources:
-                self.partner[s.name] = [t for t in frame.targets if t is not None]
-        elif frame.explicit_target and frame.sense.verbal:
-            return
-        for token in frame.own:
-            t = self.doc[token]
-            if t.dep_ == "pobj" and _CONVERSATION.match(t.lemma_):
-                partners = self._conversation_partners(t)
-                if partners:
-                    for s in frame.sources:
-                        self.partner[s.name] = partners
+        """Whom a source is talking to: later statements of theirs are addressed there."""
+        partners = self._conversation_in(frame)
+        if not partners and frame.code[:2] == "04" and frame.explicit_target:
+            partners = [t for t in frame.targets if t is not None]
+        for s in frame.sources if partners else []:
+            self.partner[s.name] = partners
 
     def _attribution(self, anchor: Token) -> Attribution | None:
         node = anchor
@@ -572,6 +606,8 @@ class _Coder:
             return None
         material = frame.code[:2] in _MATERIAL_ROOTS
         verbal_ok = {frame.anchor.i}
+        # The subject's own name ('Pakistan resorted to firing') does not place the act.
+        own = own - {t.i for c in frame.anchor.children if c.dep_ in _SUBJ for t in c.subtree}
         candidates: list[PlaceMention] = []
         for p in places:
             span = self.doc.char_span(p.start, p.end, alignment_mode="expand")
@@ -658,7 +694,11 @@ def _light_verb_host(noun: Token, light_verbs: frozenset[str]) -> Token | None:
         node = node.head
     if node.dep_ in ("dobj", "nsubjpass", "attr") and node.head.lemma_.lower() in light_verbs:
         return node.head
-    if node.dep_ == "pobj" and node.head.dep_ == "prep" and \
+    if node.dep_ == "pobj" and node.head.lower_ == "to" and \
+            node.head.head.lemma_.lower() in light_verbs:
+        return node.head.head
+    # 'resorted to indiscriminate firing', parsed with the adjective as a verb
+    if node.dep_ == "dobj" and node.head.dep_ == "xcomp" and \
             node.head.head.lemma_.lower() in light_verbs:
         return node.head.head
     return None
@@ -789,6 +829,13 @@ def _to_events(frames: Iterable[_Frame], *, article_id: str) -> Iterator[Event]:
             negated=f.negated, modality=f.modality, attribution=f.attribution,
             confidence=round(min(confidence, 0.99), 2),
         )
+
+
+def _located(target: ActorRef | None, country: str) -> ActorRef | None:
+    """Victims and places of unknown nationality take the country where it happened."""
+    if target is None or target.country is not None or target.sector not in (None, "CVL"):
+        return target
+    return replace(target, country=country)
 
 
 def _compatible(a: ActorRef | None, b: ActorRef | None) -> bool:

@@ -811,12 +811,7 @@ def geocode(name: str, *, country: str | None = None) -> Location | None:
     """
     if not isinstance(name, str) or len(name) > 4 * _MAX_NAME_CHARS:
         return None
-    text = _clean(name)
-    if not text or len(text) > _MAX_NAME_CHARS or len(text.split()) > _MAX_NAME_WORDS:
-        return None
-    if not any(ch.isalpha() for ch in text):
-        return None
-    hit = _gazetteer().lookup(text, country.upper() if country else None)
+    hit = _lookup(name, country.upper() if isinstance(country, str) and country else None)
     return hit.location if hit else None
 
 
@@ -960,16 +955,21 @@ _CONNECTORS = frozenset({
 })
 _SUFFIX_TOKENS = frozenset(
     w for phrase in _SUFFIX_KIND for w in phrase.split()) | {"strip", "shoal", "reef"}
-_NOT_PLACES = frozenset({
+_NOT_NAME_WORDS = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december", "parliament", "congress", "senate",
     "police", "army", "navy", "government", "president", "prime", "minister", "general",
     "mr", "mrs", "ms", "dr", "god", "the", "a", "an", "this", "that", "his", "her",
-    "their", "its", "our", "court", "ministry", "council", "house", "office", "state",
-    "christmas", "easter", "ramadan", "eid", "new", "old", "west", "east", "north",
-    "south", "central", "national", "international", "united", "security",
+    "their", "its", "our", "christmas", "easter", "ramadan", "eid",
 })
+"""Capitalised words that never start or continue a place name in running text."""
+_NOT_PLACES = _NOT_NAME_WORDS | {
+    "court", "ministry", "council", "house", "office", "state", "new", "old", "west",
+    "east", "north", "south", "central", "national", "international", "united",
+    "security", "capital", "city", "town",
+}
+"""Words that are no place on their own, though places' names contain them."""
 _MAX_EXTENSION = 4
 _MAX_RUN = 6
 _LIST_ITEMS = 8
@@ -1047,7 +1047,7 @@ def _proper(doc: Doc, i: int) -> bool:
     tok = doc[i]
     text = tok.text
     return (text[:1].isupper() and any(ch.isalpha() for ch in text)
-            and tok.lower_ not in _NOT_PLACES)
+            and tok.lower_ not in _NOT_NAME_WORDS)
 
 
 def _run_end(doc: Doc, i: int, hi: int) -> int:
@@ -1194,9 +1194,12 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=65536)
 def _lookup(text: str, hint: str | None) -> _Hit | None:
-    """Cached :meth:`_Gazetteer.lookup` of a name as it stands in a document."""
+    """Cached :meth:`_Gazetteer.lookup` of a name as written; ``None`` for text that
+    cannot be a place name (too long, too many words, no letters)."""
     cleaned = _clean(text)
-    if not cleaned or len(cleaned) > _MAX_NAME_CHARS:
+    if (not cleaned or len(cleaned) > _MAX_NAME_CHARS
+            or len(cleaned.split()) > _MAX_NAME_WORDS
+            or not any(ch.isalpha() for ch in cleaned)):
         return None
     return _gazetteer().lookup(cleaned, hint)
 
