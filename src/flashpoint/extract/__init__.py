@@ -60,7 +60,7 @@ def extract_doc(article: Article, doc: Doc) -> ArticleResult:
     offset = len(article.title) + 1 if article.title else 0
     dateline = find_dateline(article.text)
     dateline_span = (dateline.start + offset, dateline.end + offset) if dateline else None
-    actors: ActorIndex = resolve_actors(doc, published=published)
+    actors: ActorIndex = resolve_actors(doc, published=published, dateline=dateline_span)
     found_quotes = quotes(doc, article_id=article_id, actors=actors)
     speakers = speaker_lookup(doc, found_quotes)
     found_events = events(doc, article_id=article_id, actors=actors, published=published,

@@ -25,7 +25,7 @@ _NAME_ENTS = {"PERSON"}
 _GROUP_ENTS = {"ORG", "NORP", "GPE", "FAC"}
 _PREFIX_GLUE = {"of", "'s", "’s", "for", "-", "and"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
-_AGE = re.compile(r"^\d{1,3}-year-old$")
+_AGE = re.compile(r"\b\d{1,3}\s*-\s*year\s*-\s*old\b")
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sheikh", "sir", "gen", "general", "lt", "col", "maj",
                "brig", "adm", "commodore", "captain", "wing", "commander", "colonel", "major"}
 
@@ -68,6 +68,7 @@ class ActorIndex:
     def __init__(self) -> None:
         self._builders: list[_Builder] = []
         self._by_token: dict[int, Mention] = {}
+        self._blocked: set[int] = set()
         self.mentions: list[Mention] = []
 
     # -- building ---------------------------------------------------------
@@ -90,7 +91,11 @@ class ActorIndex:
             self._builders[key].alias(text)
 
     def covered(self, i: int) -> bool:
-        return i in self._by_token
+        return i in self._by_token or i in self._blocked
+
+    def block(self, start: int, end: int) -> None:
+        """Tokens that name no actor whatever they look like (the dateline)."""
+        self._blocked.update(range(start, end))
 
     # -- reading ----------------------------------------------------------
     def mention_at(self, token: Token) -> Mention | None:
@@ -139,7 +144,8 @@ def _surname_match(full: str, other: str) -> bool:
 
 def resolve_actors(doc: Doc, *, published: date | None = None,
                    kb: KnowledgeBase | None = None,
-                   focus_country: str | None = None) -> ActorIndex:
+                   focus_country: str | None = None,
+                   dateline: tuple[int, int] | None = None) -> ActorIndex:
     """Find and resolve every actor mention of a parsed article.
 
     Args:
@@ -148,6 +154,8 @@ def resolve_actors(doc: Doc, *, published: date | None = None,
         kb: knowledge base (the built-in one by default).
         focus_country: country that unqualified domestic actors ("the army",
             "police") belong to; guessed from the article when not given.
+        dateline: character span of the dateline ("MOSCOW (Wire) -"), which names
+            where the story was filed, never an actor.
 
     Returns:
         The article's :class:`ActorIndex`.
@@ -155,6 +163,10 @@ def resolve_actors(doc: Doc, *, published: date | None = None,
     kb = kb or default_kb()
     focus = focus_country or guess_focus_country(doc, kb)
     index = ActorIndex()
+    if dateline is not None:
+        span = doc.char_span(*dateline, alignment_mode="expand")
+        if span is not None:
+            index.block(span.start, span.end)
     resolver = _Resolver(doc, kb, published, focus, index)
     for sent in doc.sents:
         resolver.sentence(sent)
@@ -188,8 +200,25 @@ class _Resolver:
             if not self.index.covered(chunk.root.i):
                 self.common_noun(chunk)
         for token in sent:
-            if token.lower_ in _PERSON_PRONOUNS and not self.index.covered(token.i):
+            if self.index.covered(token.i):
+                continue
+            if token.lower_ in _PERSON_PRONOUNS:
                 self.pronoun(token)
+            elif token.pos_ == "PROPN" and token.is_title and token.ent_type_ not in (
+                "DATE", "GPE", "LOC", "NORP"
+            ):
+                self.known_surname(token)
+
+    def known_surname(self, token: Token) -> None:
+        """'Pashinyan' the tagger missed: a person named earlier or in the knowledge base."""
+        key = self._known_person_key(token.text)
+        if key is None:
+            known = self.kb.person(token.text, self.published)
+            if known is None:
+                return
+            key = self.index.add(_Builder(known.name, known.country, known.sector, known.org,
+                                          known.role, person=True))
+        self.index.mention(token.i, token.i + 1, key, "person", token.text)
 
     def _taken(self, start: int, end: int) -> bool:
         return any(self.index.covered(i) for i in range(start, end))
@@ -210,13 +239,12 @@ class _Resolver:
                 self.index.mention(prefix[0].i if prefix else ent.start, ent.end, key,
                                    "person", self.doc[prefix[0].i if prefix else ent.start:ent.end].text)
                 return
-        builder = _Builder(name=known.name if known else name,
+        builder = _Builder(name=name if known is None or len(name.split()) > 1 else known.name,
                            country=known.country if known else described.country,
                            sector=(known.sector if known else described.sector),
                            org=known.org if known else described.org,
                            role=(known.role if known else described.role), person=True)
-        if described.role:
-            builder.titles.add(described.role)
+        builder.titles |= described.titles
         if known is None and described.country is None and described.sector is None:
             # A bare unknown name: keep it (it may speak a quote) but uncoded.
             builder.country = builder.sector = None
@@ -255,6 +283,7 @@ class _Resolver:
         country: str | None = None
         role_sector: str | None = None
         role_title: str | None = None
+        titles: set[str] = set()
         i = 0
         while i < len(words):
             n, found = _longest(words, i, self._lookup)
@@ -266,16 +295,18 @@ class _Resolver:
                 org_entry = value
             elif kind == "country" and country is None:
                 country = value
-            elif kind == "role" and (role_title is None or value.sector):
-                role_title, role_sector = value.title, value.sector or role_sector
+            elif kind == "role":
+                titles.add(value.title)
+                if role_title is None or value.sector:
+                    role_title, role_sector = value.title, value.sector or role_sector
             i += n
         if org_entry is not None:
             return _Description(org_entry.country if org_entry.country != "IGO" or not country
                                 else "IGO", org_entry.sector or role_sector,
-                                org_entry.org, role_title)
+                                org_entry.org, role_title, frozenset(titles))
         if country is None and role_title is not None:
             country = self.focus if role_sector in ("MIL", "COP") else None
-        return _Description(country, role_sector, None, role_title)
+        return _Description(country, role_sector, None, role_title, frozenset(titles))
 
     def _lookup(self, text: str) -> tuple[str, object] | None:
         if not text or text in _PREFIX_GLUE:
@@ -323,7 +354,9 @@ class _Resolver:
     # -- common nouns: titles, groups --------------------------------------
     def common_noun(self, chunk: Span) -> None:
         root = chunk.root
-        if any(_AGE.match(t.text) for t in chunk) and root.pos_ in ("NOUN", "PROPN"):
+        if any(c.lower_ in ("our", "my") for c in root.children):
+            return  # 'our troops': the speaker's side, resolved through the speaker
+        if _AGE.search(chunk.text) and root.pos_ in ("NOUN", "PROPN"):
             self._refer_back(chunk, kind="title")
             return
         role = self.kb.role(root.text) or self.kb.role(root.lemma_)
@@ -396,13 +429,19 @@ class _Resolver:
         return None
 
     def _same_sector_actor(self, root: Token, sector: str | None) -> int | None:
-        """'the army' after 'Sudan's army': the actor already named with that head noun."""
+        """'the army' after 'Sudan's army', 'the rebels' after 'M23 rebels': the actor
+        already named with that head noun, or, after 'the', the last of that sector."""
+        definite = any(c.lower_ == "the" for c in root.children)
+        fallback: int | None = None
         for m in reversed(self.index.mentions):
             b = self.index.builder(m.key)
             head = b.name.lower().split()[-1] if b.name else ""
-            if not b.person and b.sector == sector and head in (root.lower_, root.lemma_):
-                return m.key
-        return None
+            if not b.person and b.sector == sector:
+                if head in (root.lower_, root.lemma_):
+                    return m.key
+                if fallback is None and definite and sector in ("REB", "UAF", "MIL", "COP"):
+                    fallback = m.key
+        return fallback
 
     def _refer_back(self, chunk: Span, *, kind: str, title: str | None = None) -> bool:
         for m in reversed(self.index.persons_before(chunk.start)):
@@ -424,6 +463,7 @@ class _Description:
     sector: str | None
     org: str | None
     role: str | None
+    titles: frozenset[str] = frozenset()
 
 
 def _antecedent(index: ActorIndex, token: Token) -> int | None:

