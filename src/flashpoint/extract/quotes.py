@@ -115,9 +115,16 @@ class _SpeakerFinder:
     def _after(self, inside: Span) -> Token | None:
         """'"…," he said' — a reporting verb right after the closing mark."""
         doc = self.doc
+        if inside.text.rstrip().endswith((".", "!", "?")) and inside.end < len(doc) and (
+            doc[inside.end].is_sent_start or any(t.is_sent_start for t in doc[inside.end:
+                                                                             inside.end + 3])
+        ):
+            return None  # a full sentence in quotes, then a new sentence
         i = inside.end
-        while i < len(doc) and (doc[i].is_punct or doc[i].is_space):
+        while i < len(doc) and (doc[i].is_space or doc[i].text in ",\"“”'’"):
             i += 1
+        if i < len(doc) and doc[i].text in ".!?;":
+            return None  # the sentence ends with the quote: no attribution after it
         window = doc[i:min(i + 14, len(doc))]
         for t in window:
             if t.is_punct and t.text in ".!?\"“”" and t.i > i:
@@ -129,6 +136,10 @@ class _SpeakerFinder:
     def _before(self, inside: Span) -> Token | None:
         """'X said, "…"' and 'X said: "…"' — a reporting verb just before the opening mark."""
         doc = self.doc
+        mark = doc.text[:inside.start_char].rstrip()[:-1].rstrip()
+        if not mark.endswith((",", ":")) and not mark.split()[-1:] in (["said"], ["says"],
+                                                                       ["wrote"], ["added"]):
+            return None
         i = inside.start - 1
         while i >= 0 and (doc[i].is_punct or doc[i].is_space):
             if doc[i].text in ".!?" and doc[i].i < inside.start - 1:
@@ -144,6 +155,7 @@ class _SpeakerFinder:
         nearest verb with a subject ('condemned the "dangerous" actions')."""
         node = inside.root
         nearest: Token | None = None
+        highest: Token | None = None
         for _ in range(8):
             if node.head.i == node.i:
                 break
@@ -153,9 +165,9 @@ class _SpeakerFinder:
             if not any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
                 continue
             if node.lemma_ in _REPORTING:
-                return node
+                highest = node
             nearest = nearest or node
-        return nearest
+        return highest or nearest
 
     def _subject(self, verb: Token, inside: Span) -> ActorRef | None:
         node = verb
