@@ -228,11 +228,21 @@ class _Resolver:
         name_tokens = [t for t in ent if not self._is_title_word(t)]
         if not name_tokens or self._taken(ent.start, ent.end):
             return
+        while name_tokens[0].i > ent.sent.start:  # 'Antony J. Blinken' tagged 'J. Blinken'
+            left = self.doc[name_tokens[0].i - 1]
+            if left.pos_ != "PROPN" or not left.is_title or left.ent_type_ not in ("", "PERSON") \
+                    or self._is_title_word(left) or self._lookup(left.text) is not None:
+                break
+            name_tokens.insert(0, left)
         name = _clean_name(self.doc[name_tokens[0].i:name_tokens[-1].i + 1].text)
         prefix = _prefix(self.doc, name_tokens[0].i, ent.sent.start)
         title_text = self._title_text(prefix, ent)
         described = self.describe(title_text)
-        known = self.kb.person(name, self.published)
+        known = self.kb.person(name, self.published) or (
+            self.kb.person(name.split()[-1], self.published) if len(name.split()) > 1 else None)
+        if known is not None and not _surname_match(known.name, name) and \
+                known.name.split()[-1].lower() != name.split()[-1].lower():
+            known = None
         if known is None and _is_surname_only(name):
             key = self._known_person_key(name)
             if key is not None:
@@ -360,8 +370,9 @@ class _Resolver:
             self._refer_back(chunk, kind="title")
             return
         role = self.kb.role(root.text) or self.kb.role(root.lemma_)
-        if role is None:
-            return
+        if role is None or (root.tag_ == "NN" and root.lower_ == "force"
+                            and not any(c.dep_ == "det" for c in root.children)):
+            return  # 'use of force' is no actor
         words = [t for t in chunk if t.dep_ not in ("det", "nummod", "predet")
                  and not (t.like_num and t.i < root.i)]
         if not words:

@@ -56,8 +56,11 @@ _PRESS = re.compile(r"\b(reporters|press conference|news conference|journalists|
 _CLAIM_VERBS = {"claim", "carry", "conduct", "launch", "mount", "stage", "perpetrate", "execute",
                 "blame", "attribute"}
 _FIRST_PERSON = {"i", "we"}
+_ACT_NOUNS = {"launch", "test", "decision", "move", "incursion", "provocation", "aggression",
+              "killing", "violence", "action", "operation", "raid", "seizure", "detention",
+              "arrest", "execution", "expulsion", "annexation", "occupation", "deployment"}
 _TOLL_VERBS = {"kill", "injure", "wound", "die", "hurt"}
-_WEAPON_NOUNS = re.compile(r"^(missiles?|rockets?|drones?|shells?|mortars?|rounds?|shots?|"
+_WEAPON_NOUNS = re.compile(r"^(missiles?|ballistic|rockets?|drones?|shells?|mortars?|rounds?|shots?|"
                            r"bullets?|gas|cannons?|guns?|bombs?|grenades?|artillery|salvos?|"
                            r"projectiles?|munitions?|fire|flares?|lasers?|weapons?)$")
 _VICTIM_VERBS = {"eliminate", "destroy", "defeat", "crush", "kill", "injure", "wound", "hurt", "target", "hit", "strike", "attack"}
@@ -119,6 +122,7 @@ class _Coder:
         self.partner: dict[str, list[ActorRef]] = {}  # source name -> current interlocutors
         self.narrative_date: DateMention | None = None
         self.last_violent: _Frame | None = None
+        self.last_material: _Frame | None = None
         self._dates: dict[int, list[DateMention]] = {}
         self._places: dict[int, list[PlaceMention]] = {}
 
@@ -334,6 +338,8 @@ class _Coder:
             if frame.sources:
                 self.last_violent = frame
         self._remember_partners(frame)
+        if frame.code[:2] in _MATERIAL_ROOTS | {"15", "16"} and frame.sources:
+            self.last_material = frame
 
     def _violence_code(self, frame: _Frame) -> str:
         text = " ".join(t.lower_ for t in self.doc[frame.anchor.left_edge.i:
@@ -453,6 +459,9 @@ class _Coder:
         found = [t for t in self._explicit_targets(frame) if not self._own_side(frame, t)]
         if found:
             return list(found), True
+        perpetrator = self._perpetrator_of_object(frame)
+        if perpetrator is not None:
+            return [perpetrator], False
         if frame.sense.target_in_complement or frame.code[:2] in ("02", "03", "10", "11", "12"):
             inside = self._complement_actors(frame)
             if inside and not frame.sense.verbal:
@@ -476,12 +485,28 @@ class _Coder:
                 return [place], False
         return [], False
 
+    def _perpetrator_of_object(self, frame: _Frame) -> ActorRef | None:
+        """'condemned the launch': whoever carried out the act reported before."""
+        if not frame.sense.verbal or frame.code[:2] not in ("11", "12", "05", "01", "16"):
+            return None
+        obj = next((c for c in frame.anchor.children if c.dep_ == "dobj"), None)
+        if obj is None or self.actors.ref_at(obj) is not None or self._modifier_actor(obj):
+            return None
+        if obj.lemma_.lower() not in self.lex.nouns and obj.lemma_.lower() not in _ACT_NOUNS:
+            return None
+        last = self.last_material
+        if last is None or not last.sources:
+            return None
+        return last.sources[0] if last.sources[0] is not None else None
+
     def _own_side(self, frame: _Frame, target: ActorRef) -> bool:
         """'Rubio expressed US support': a source's own country is not its recipient."""
         for source in frame.sources:
             if source.name == target.name:
                 return True
-            if target.sector is None and source.country == target.country and source.sector:
+            if source.country != target.country or not source.sector:
+                continue
+            if target.sector is None or (frame.sense.verbal and target.sector == "CVL"):
                 return True
         return False
 
@@ -531,7 +556,7 @@ class _Coder:
         """'fired water cannon', 'launched missiles': the means, not the target."""
         if frame.sense.code != "violence" and frame.code[:2] not in ("17", "18", "19", "20"):
             return False
-        return self.actors.ref_at(token) is None and bool(_WEAPON_NOUNS.search(token.lower_))
+        return bool(_WEAPON_NOUNS.search(token.lower_))
 
     def _conversation_in(self, frame: _Frame) -> list[ActorRef]:
         """'In his call with X, Rubio …', 'urges de-escalation in talks with X'."""
@@ -583,7 +608,11 @@ class _Coder:
         sources = {s.name for s in frame.sources}
         out: list[ActorRef] = []
         for t in sorted(frame.complement):
-            ref = self.actors.ref_at(self.doc[t])
+            token = self.doc[t]
+            if token.dep_ == "pobj" and token.head.lower_ in ("in", "at", "near", "from", "to",
+                                                              "into", "across", "over"):
+                continue  # 'agreed to meet again in Brazil': a place
+            ref = self.actors.ref_at(token)
             if ref is not None and ref.name not in sources and all(r.name != ref.name for r in out):
                 out.append(ref)
         return out
