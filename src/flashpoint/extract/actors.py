@@ -24,6 +24,7 @@ from flashpoint.model import Actor, ActorRef
 _NAME_ENTS = {"PERSON"}
 _GROUP_ENTS = {"ORG", "NORP", "GPE", "FAC"}
 _PREFIX_GLUE = {"of", "'s", "’s", "for", "-", "and"}
+_IGO_ANAPHORS = {"bloc", "alliance", "organisation", "organization", "grouping"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 _AGE = re.compile(r"\b\d{1,3}\s*-\s*year\s*-\s*old\b")
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sheikh", "sir", "gen", "general", "lt", "col", "maj",
@@ -368,6 +369,12 @@ class _Resolver:
             return  # 'our troops': the speaker's side, resolved through the speaker
         if _AGE.search(chunk.text) and root.pos_ in ("NOUN", "PROPN"):
             self._refer_back(chunk, kind="title")
+            return
+        if root.lemma_.lower() in _IGO_ANAPHORS and any(c.lower_ == "the" for c in root.children):
+            key = next((m.key for m in reversed(self.index.mentions)
+                        if self.index.builder(m.key).country == "IGO"), None)
+            if key is not None:
+                self.index.mention(chunk.start, chunk.end, key, "org", chunk.text)
             return
         role = self.kb.role(root.text) or self.kb.role(root.lemma_)
         if role is None or (root.tag_ == "NN" and root.lower_ == "force"

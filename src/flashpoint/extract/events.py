@@ -344,8 +344,9 @@ class _Coder:
     def _violence_code(self, frame: _Frame) -> str:
         text = " ".join(t.lower_ for t in self.doc[frame.anchor.left_edge.i:
                                                     frame.anchor.right_edge.i + 1])
-        weapon = frame.sense.weapon or self.lex.weapon(frame.trigger.lower_) or \
-            self.lex.weapon(text)
+        complement = "".join(self.doc[i].text_with_ws for i in sorted(frame.complement)).lower()
+        weapon = frame.sense.weapon or self.lex.weapon(complement) or \
+            self.lex.weapon(frame.trigger.lower_) or self.lex.weapon(text)
         if weapon == "bomb" and "suicide" in text:
             weapon = "suicide"
         source = frame.sources[0] if frame.sources else None
@@ -414,6 +415,25 @@ class _Coder:
             ref = self.actors.ref_at(t) or self._modifier_actor(t)
             if ref is not None and all(ref.name != r.name for r in out):
                 out.append(ref)
+        return out
+
+    def _modifier_actors(self, token: Token) -> list[ActorRef]:
+        """'US and British warships', 'embassies of Rwanda, France and the US': each actor."""
+        first = self._modifier_actor(token)
+        if first is None:
+            return []
+        out = [first]
+        for child in token.children:
+            if child.dep_ in ("amod", "compound", "nmod", "poss") or (
+                    child.dep_ == "prep" and child.lower_ == "of"):
+                heads = [child] if child.dep_ != "prep" else [
+                    c for c in child.children if c.dep_ == "pobj"]
+                for head in heads:
+                    for conj in head.conjuncts:
+                        ref = self.actors.ref_at(conj)
+                        if ref is not None and all(r.name != ref.name for r in out):
+                            sector = first.sector if ref.sector is None else ref.sector
+                            out.append(replace(ref, sector=sector))
         return out
 
     def _modifier_actor(self, token: Token) -> ActorRef | None:
@@ -526,7 +546,8 @@ class _Coder:
                     refs = self._actors_of(child) or self._object_actor(child, frame)
                     if refs:
                         return refs
-        for head in heads:
+        objects = [c for c in anchor.children if c.dep_ == "dobj" and self.actors.ref_at(c) is None]
+        for head in heads + objects:
             for prep in (c for c in head.children if c.dep_ in ("prep", "dative")):
                 pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
                 if pobj is None or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
@@ -584,14 +605,16 @@ class _Coder:
 
     def _object_actor(self, token: Token, frame: _Frame) -> list[ActorRef]:
         """A non-actor object of violence ('the port of Odesa', 'Armenian towns')."""
-        if frame.code[:2] not in ("14", "17", "18", "19", "20") and frame.sense.code != "violence":
+        if frame.code[:2] not in ("14", "16", "17", "18", "19", "20") and \
+                frame.sense.code != "violence":
             return []
-        ref = self._modifier_actor(token)
-        if ref is not None:
-            return [ref]
+        refs = self._modifier_actors(token)
+        if refs:
+            text = " ".join(t.text for t in token.subtree if t.dep_ not in ("punct", "det"))
+            return [replace(r, text=text) for r in refs]
         text = " ".join(t.text for t in token.subtree if t.dep_ != "punct" and
                         t.dep_ not in ("det",) and t.i >= token.left_edge.i)
-        if ref is None and token.dep_ == "conj":
+        if token.dep_ == "conj":
             ref = self._modifier_actor(token.head)
             if ref is not None:
                 return [ActorRef(text, token.text, ref.country, _victim_sector(token))]
@@ -612,6 +635,8 @@ class _Coder:
             if token.dep_ == "pobj" and token.head.lower_ in ("in", "at", "near", "from", "to",
                                                               "into", "across", "over"):
                 continue  # 'agreed to meet again in Brazil': a place
+            if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
+                continue  # 'reopen their embassies': the subject's own
             ref = self.actors.ref_at(token)
             if ref is not None and ref.name not in sources and all(r.name != ref.name for r in out):
                 out.append(ref)
