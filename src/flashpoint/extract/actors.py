@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -138,6 +138,8 @@ def _surname_match(full: str, other: str) -> bool:
     """'Sharif' matches 'Muhammad Shehbaz Sharif'; 'Shehbaz Sharif' does too."""
     a, b = full.lower().split(), other.lower().split()
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) == 1 and len(long_) >= 3 and short[0] == long_[0]:
+        return True  # family name first: 'Yoon' for 'Yoon Suk Yeol'
     return bool(short) and long_[-len(short):] == short
 
 
@@ -389,6 +391,12 @@ class _Resolver:
             if self._refer_back(chunk, kind="title", title=role.title):
                 return
         described = self.describe(text)
+        if described.country is None:  # 'the military junta in Niger'
+            tail = [t for t in root.subtree if t.i > root.i][:8]
+            if tail:
+                wider = self.describe(self.doc[tail[0].i:tail[-1].i + 1].text)
+                if wider.country and wider.country != "IGO":
+                    described = replace(described, country=wider.country)
         if role.person and described.country and described.role:
             holder = (self.kb.office_holder(described.country, described.role, self.published)
                       if self.published else None)

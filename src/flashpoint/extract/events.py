@@ -25,6 +25,7 @@ from flashpoint.extract.actors import ActorIndex
 from flashpoint.extract.casualties import casualties, revised_toll
 from flashpoint.extract.dates import DateMention, date_mentions
 from flashpoint.extract.places import PlaceMention, geocode, place_mentions
+from flashpoint.gazetteer import default_kb
 from flashpoint.model import ActorRef, Attribution, Event, Evidence, Location, Plover, stable_id
 from flashpoint.ontology import describe, is_code
 from flashpoint.ontology.triggers import Lexicon, Sense, lexicon
@@ -119,6 +120,7 @@ class _Coder:
         self.doc, self.actors, self.published = doc, actors, published
         self.dateline, self.quote_speaker = dateline, quote_speaker
         self.lex: Lexicon = lexicon()
+        self.kb = default_kb()
         self.partner: dict[str, list[ActorRef]] = {}  # source name -> current interlocutors
         self.narrative_date: DateMention | None = None
         self.last_violent: _Frame | None = None
@@ -430,17 +432,28 @@ class _Coder:
                     c for c in child.children if c.dep_ == "pobj"]
                 for head in heads:
                     for conj in head.conjuncts:
-                        ref = self.actors.ref_at(conj)
+                        ref = self._named_by(conj)
                         if ref is not None and all(r.name != ref.name for r in out):
                             sector = first.sector if ref.sector is None else ref.sector
                             out.append(replace(ref, sector=sector))
         return out
 
+    def _named_by(self, token: Token) -> ActorRef | None:
+        """The actor a modifier word names: a mention, or a bare demonym ('Armenian')."""
+        ref = self.actors.ref_at(token)
+        if ref is not None:
+            return ref
+        org = self.kb.organisation(token.text)
+        if org is not None and org.kind != "country":
+            return ActorRef(org.name, token.text, org.country, org.sector, org.org)
+        code = self.kb.demonym(token.text) or self.kb.country(token.text)
+        return ActorRef(token.text, token.text, code, None) if code else None
+
     def _modifier_actor(self, token: Token) -> ActorRef | None:
         """'US commitment', 'Trump's concern', 'embassies of Rwanda': the actor inside."""
         for child in token.children:
             if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < token.i:
-                ref = self.actors.ref_at(child)
+                ref = self._named_by(child)
                 if ref is not None:
                     sector = "GOV" if token.lemma_ in ("embassy", "mission", "consulate") \
                         else ref.sector
@@ -507,12 +520,14 @@ class _Coder:
 
     def _perpetrator_of_object(self, frame: _Frame) -> ActorRef | None:
         """'condemned the launch': whoever carried out the act reported before."""
-        if not frame.sense.verbal or frame.code[:2] not in ("11", "12", "05", "01", "16"):
+        if not frame.sense.verbal or frame.code[:2] not in ("11", "12"):
             return None
         obj = next((c for c in frame.anchor.children if c.dep_ == "dobj"), None)
         if obj is None or self.actors.ref_at(obj) is not None or self._modifier_actor(obj):
             return None
-        if obj.lemma_.lower() not in self.lex.nouns and obj.lemma_.lower() not in _ACT_NOUNS:
+        violent_noun = any(s.code == "violence" or s.code[:2] in ("17", "18", "19", "20")
+                           for s in self.lex.nouns.get(obj.lemma_.lower(), ()))
+        if not violent_noun and obj.lemma_.lower() not in _ACT_NOUNS:
             return None
         last = self.last_material
         if last is None or not last.sources:
@@ -952,7 +967,9 @@ def _to_events(frames: Iterable[_Frame], *, article_id: str) -> Iterator[Event]:
         info = describe(f.code)
         source = f.sources[0] if f.sources else None
         target = f.targets[0] if f.targets else None
-        if source is None and target is None:
+        if source is None:
+            continue  # no one acts: a toll or a state of affairs, not an event
+        if target is not None and target.name == source.name:
             continue
         ev = f.evidence
         confidence = 0.4 + 0.2 * (source is not None) + 0.2 * f.explicit_target + \
