@@ -125,15 +125,19 @@ class _Coder:
         self.narrative_date: DateMention | None = None
         self.last_violent: _Frame | None = None
         self.last_material: _Frame | None = None
+        self.narrative_place: Location | None = None
+        self.paragraph = -1
         self._dates: dict[int, list[DateMention]] = {}
         self._places: dict[int, list[PlaceMention]] = {}
 
     # -- per sentence -------------------------------------------------------
     def frames(self) -> Iterator[_Frame]:
         sents = list(self.doc.sents)
+        # Dated over the whole text, so 'later in the day' finds the day named before.
+        mentions = date_mentions(self.doc, self.published) if self.published else []
         for sent in sents:
-            self._dates[sent.start] = (date_mentions(sent, self.published)
-                                       if self.published else [])
+            self._dates[sent.start] = [m for m in mentions
+                                       if sent.start_char <= m.start < sent.end_char]
         # Until a sentence states a time, events take the lead's: the title and the
         # first lines report the news of that day.
         self.narrative_date = _first_day(m for sent in sents for m in self._dates[sent.start]
@@ -151,6 +155,7 @@ class _Coder:
             for frame in kept:
                 self._finish(frame, sent, independent)
             finished.extend(self._fold_tolls(kept))
+            self._advance_place(sent)
             toll = revised_toll(sent)
             if toll.killed is not None and self.last_violent is not None:
                 self.last_violent.killed = toll.killed
@@ -187,6 +192,15 @@ class _Coder:
             if not into.targets or into.targets == [None]:
                 into.targets = frame.targets
         return out
+
+    def _advance_place(self, sent: Span) -> None:
+        """The place a paragraph is about: its last specific place named so far."""
+        paragraph = self.doc.text.count("\n", 0, sent.start_char)
+        if paragraph != self.paragraph:
+            self.paragraph, self.narrative_place = paragraph, None
+        for p in self._places.get(sent.start, []):
+            if p.location.precision != "country" and p.location.country:
+                self.narrative_place = p.location
 
     def _advance_narrative_date(self, sent: Span) -> None:
         for mention in self._dates.get(sent.start, []):
@@ -744,9 +758,12 @@ class _Coder:
 
     def _location(self, frame: _Frame, own: set[int], sent: Span) -> Location | None:
         places = self._places.get(sent.start, [])
-        if not places:
-            return None
         material = frame.code[:2] in _MATERIAL_ROOTS
+        if material and self.doc.text.count("\n", 0, sent.start_char) != self.paragraph:
+            self.narrative_place = None
+        fallback = self.narrative_place if material else None
+        if not places:
+            return fallback
         verbal_ok = {frame.anchor.i}
         # The subject's own name ('Pakistan resorted to firing') does not place the act.
         own = own - {t.i for c in frame.anchor.children if c.dep_ in _SUBJ for t in c.subtree}
@@ -758,7 +775,7 @@ class _Coder:
             if material or _placed_directly(span, frame.anchor, verbal_ok):
                 candidates.append(p)
         if not candidates:
-            return None
+            return fallback
         rank = {"city": 0, "admin1": 1, "region": 1, "country": 3}
         best = min(candidates, key=lambda p: (rank.get(p.location.precision, 2), p.start))
         if not material and best.location.precision == "country":
