@@ -50,16 +50,40 @@ def extract(text: str, *, published: str | date | None = None, title: str = "",
 
 def extract_article(article: Article) -> ArticleResult:
     """Extract from an :class:`Article` (parsing it with the shared pipeline)."""
-    return extract_doc(article, nlp.parse(article.full_text))
+    return extract_doc(article, nlp.parse(parse_text(article)))
+
+
+def _dateline_span(article: Article) -> tuple[int, int] | None:
+    """Character span of the dateline within ``article.full_text``."""
+    dateline = find_dateline(article.text)
+    if dateline is None:
+        return None
+    offset = len(article.title) + 1 if article.title else 0
+    return dateline.start + offset, dateline.end + offset
+
+
+def parse_text(article: Article) -> str:
+    """The text handed to the parser: the full text with the dateline blanked out.
+
+    'CAIRO (Wire) - Sudan's army signed …' parses with CAIRO as the subject; blanking
+    the dateline (same length, so every offset still points into the article) lets
+    the parser see the sentence as written.
+    """
+    text = article.full_text
+    span = _dateline_span(article)
+    if span is None:
+        return text
+    start, end = span
+    while end < len(text) and text[end] in " -–—:,":
+        end += 1
+    return text[:start] + " " * (end - start) + text[end:]
 
 
 def extract_doc(article: Article, doc: Doc) -> ArticleResult:
     """Extract from an article already parsed (``doc`` is of ``article.full_text``)."""
     article_id = article.article_id
     published = article.published_date
-    offset = len(article.title) + 1 if article.title else 0
-    dateline = find_dateline(article.text)
-    dateline_span = (dateline.start + offset, dateline.end + offset) if dateline else None
+    dateline_span = _dateline_span(article)
     actors: ActorIndex = resolve_actors(doc, published=published, dateline=dateline_span)
     found_quotes = quotes(doc, article_id=article_id, actors=actors)
     speakers = speaker_lookup(doc, found_quotes)
@@ -85,7 +109,7 @@ def extract_many(articles: Iterable[Article | BadInput], *,
             except BadInput as err:
                 yield "", err
                 continue
-            yield item.full_text, item
+            yield parse_text(item), item
 
     for doc, item in nlp.parse_many(texts(), batch_size=batch_size):
         if isinstance(item, BadInput):

@@ -57,7 +57,8 @@ _PRESS = re.compile(r"\b(reporters|press conference|news conference|journalists|
 _CLAIM_VERBS = {"claim", "carry", "conduct", "launch", "mount", "stage", "perpetrate", "execute",
                 "blame", "attribute"}
 _FIRST_PERSON = {"i", "we"}
-_ACT_NOUNS = {"launch", "test", "decision", "move", "incursion", "provocation", "aggression",
+_ROLE_NOUNS = {"role", "involvement", "responsibility", "part", "hand", "link", "links"}
+_ACT_NOUNS = {"attack", "bombing", "violence", "strike", "launch", "test", "decision", "move", "incursion", "provocation", "aggression",
               "killing", "violence", "action", "operation", "raid", "seizure", "detention",
               "arrest", "execution", "expulsion", "annexation", "occupation", "deployment"}
 _TOLL_VERBS = {"kill", "injure", "wound", "die", "hurt"}
@@ -126,6 +127,8 @@ class _Coder:
         self.last_violent: _Frame | None = None
         self.last_material: _Frame | None = None
         self.narrative_place: Location | None = None
+        self.last_parties: list[ActorRef] = []
+        self._denials: list[_Frame] = []
         self.paragraph = -1
         self._dates: dict[int, list[DateMention]] = {}
         self._places: dict[int, list[PlaceMention]] = {}
@@ -162,6 +165,8 @@ class _Coder:
             self._advance_narrative_date(sent)
         for frame in finished:
             yield from self._expand(frame)
+        yield from self._denials
+
 
     def _fold_tolls(self, frames: list[_Frame]) -> list[_Frame]:
         """Killings stated without a killer belong to the violence that caused them.
@@ -354,8 +359,13 @@ class _Coder:
             if frame.sources:
                 self.last_violent = frame
         self._remember_partners(frame)
+        self._deny_role(frame)
         if frame.code[:2] in _MATERIAL_ROOTS | {"15", "16"} and frame.sources:
             self.last_material = frame
+        if frame.sense.reciprocal and len(frame.sources) >= 2:
+            self.last_parties = list(frame.sources)
+        elif frame.sense.reciprocal and frame.sources and frame.targets and frame.targets[0]:
+            self.last_parties = [frame.sources[0], frame.targets[0]]
 
     def _violence_code(self, frame: _Frame) -> str:
         text = " ".join(t.lower_ for t in self.doc[frame.anchor.left_edge.i:
@@ -506,9 +516,11 @@ class _Coder:
         found = [t for t in self._explicit_targets(frame) if not self._own_side(frame, t)]
         if found:
             return list(found), True
-        perpetrator = self._perpetrator_of_object(frame)
-        if perpetrator is not None:
-            return [perpetrator], False
+        perpetrators = self._perpetrator_of_object(frame)
+        if perpetrators:
+            return perpetrators, False
+        if frame.code[:3] == "045" and self.last_parties:  # 'talks brokered by Qatar'
+            return list(self.last_parties), False
         if frame.sense.target_in_complement or frame.code[:2] in ("02", "03", "10", "11", "12"):
             inside = self._complement_actors(frame)
             if inside and not frame.sense.verbal:
@@ -523,6 +535,10 @@ class _Coder:
             if inside:
                 return inside[:1], False
             return [], False
+        if frame.code == "042":
+            place = self._place_target(frame)
+            if place is not None and all(place.country != s.country for s in frame.sources):
+                return [place], False
         if frame.code[:2] in ("18", "19", "20", "17", "14"):
             victim = self._victims(frame)
             if victim:
@@ -532,12 +548,34 @@ class _Coder:
                 return [place], False
         return [], False
 
-    def _perpetrator_of_object(self, frame: _Frame) -> ActorRef | None:
+    def _deny_role(self, frame: _Frame) -> None:
+        """'Pakistan has denied any role in the attack': the attack, negated, by the denier."""
+        if frame.code != "016" or not frame.sources or self.last_violent is None:
+            return
+        obj = next((c for c in frame.anchor.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.lemma_.lower() not in _ROLE_NOUNS:
+            return
+        event_nouns = [t for t in obj.subtree if t.dep_ == "pobj" and (
+            t.lemma_.lower() in self.lex.nouns or t.lemma_.lower() in _ACT_NOUNS)]
+        if not event_nouns:
+            return
+        done = self.last_violent
+        for source in frame.sources:
+            self._denials.extend(self._expand(replace(
+                done, sources=[source], negated=True, evidence=frame.evidence,
+                date=done.date, attribution=frame.attribution)))
+
+    def _perpetrator_of_object(self, frame: _Frame) -> list[ActorRef] | None:
         """'condemned the launch': whoever carried out the act reported before."""
         if not frame.sense.verbal or frame.code[:2] not in ("11", "12"):
             return None
         obj = next((c for c in frame.anchor.children if c.dep_ == "dobj"), None)
-        if obj is None or self.actors.ref_at(obj) is not None or self._modifier_actor(obj):
+        if obj is None or self.actors.ref_at(obj) is not None:
+            return None
+        agent = _noun_agent(obj)
+        if agent is not None and obj.dep_ != "poss":
+            return self._actors_of(agent) or None
+        if self._modifier_actor(obj):
             return None
         violent_noun = any(s.code == "violence" or s.code[:2] in ("17", "18", "19", "20")
                            for s in self.lex.nouns.get(obj.lemma_.lower(), ()))
@@ -546,7 +584,7 @@ class _Coder:
         last = self.last_material
         if last is None or not last.sources:
             return None
-        return last.sources[0] if last.sources[0] is not None else None
+        return [last.sources[0]] if last.sources[0] is not None else None
 
     def _own_side(self, frame: _Frame, target: ActorRef) -> bool:
         """'Rubio expressed US support': a source's own country is not its recipient."""
@@ -701,10 +739,14 @@ class _Coder:
         return ActorRef(text, token.text, country, _victim_sector(token), None)
 
     def _place_target(self, frame: _Frame) -> ActorRef | None:
-        """Violence against a place: the country that holds it."""
-        if frame.location is None or frame.location.country is None:
+        """Violence against a place, a visit to one: the country that holds it."""
+        places = [p for p in self._places.get(frame.anchor.sent.start, [])
+                  if any(self.doc[i].idx <= p.start < self.doc[i].idx + len(self.doc[i])
+                         for i in frame.complement)]
+        location = places[0].location if places else frame.location
+        if location is None or location.country is None:
             return None
-        return ActorRef(frame.location.name, frame.location.name, frame.location.country, None)
+        return ActorRef(location.name, location.name, location.country, None)
 
     # -- context -------------------------------------------------------
     def _remember_partners(self, frame: _Frame) -> None:
@@ -989,6 +1031,10 @@ def _to_events(frames: Iterable[_Frame], *, article_id: str) -> Iterator[Event]:
         if target is not None and target.name == source.name:
             continue
         ev = f.evidence
+        while len(ev) > 1 and ev[0].is_space:
+            ev = ev[1:]
+        while len(ev) > 1 and ev[-1].is_space:
+            ev = ev[:-1]
         confidence = 0.4 + 0.2 * (source is not None) + 0.2 * f.explicit_target + \
             0.1 * (f.date is not None) + 0.1 * (f.trigger.pos_ == "VERB")
         yield Event(
