@@ -12,11 +12,15 @@ on the publication date, institutions, IGOs, armed groups). Later mentions
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from flashpoint.gazetteer import Entry, KnowledgeBase, default_kb
 from flashpoint.model import Actor, ActorRef
@@ -176,6 +180,16 @@ def resolve_actors(doc: Doc, *, published: date | None = None,
     return index
 
 
+@lru_cache(maxsize=4)
+def _org_matcher(vocab: Vocab, kb: KnowledgeBase) -> PhraseMatcher:
+    """Names of known organisations, matched whatever the entity tagger made of them."""
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    tokenizer = Tokenizer(vocab)
+    forms = [f for f in kb.organisation_forms() if len(f) > 3 and (" " in f or "-" in f)]
+    matcher.add("ORG", [tokenizer(f.lower()) for f in forms])
+    return matcher
+
+
 def guess_focus_country(doc: Doc, kb: KnowledgeBase) -> str | None:
     """The country the article is mostly about: the most mentioned one."""
     counts: dict[str, int] = {}
@@ -191,11 +205,17 @@ class _Resolver:
     def __init__(self, doc: Doc, kb: KnowledgeBase, published: date | None,
                  focus: str | None, index: ActorIndex) -> None:
         self.doc, self.kb, self.published, self.focus, self.index = doc, kb, published, focus, index
+        self.org_matches: dict[int, list[tuple[int, int, int]]] = {}
+        for match_id, start, end in _longest_matches(_org_matcher(doc.vocab, kb)(doc)):
+            self.org_matches.setdefault(doc[start].sent.start, []).append((match_id, start, end))
 
     def sentence(self, sent: Span) -> None:
         for ent in sent.ents:
             if ent.label_ in _NAME_ENTS:
                 self.person(ent)
+        for _, start, end in self.org_matches.get(sent.start, []):
+            if not self._taken(start, end):
+                self.named_group(self.doc[start:end])
         for ent in sent.ents:
             if ent.label_ in _GROUP_ENTS and not self._taken(ent.start, ent.end):
                 self.named_group(ent)
@@ -503,6 +523,15 @@ def _antecedent(index: ActorIndex, token: Token) -> int | None:
     subjects = [m for m in pool
                 if any(doc[i].dep_ in ("nsubj", "nsubjpass") for i in range(m.start, m.end))]
     return (subjects or pool)[-1].key
+
+
+def _longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Keep the longest of overlapping matches."""
+    out: list[tuple[int, int, int]] = []
+    for m in sorted(matches, key=lambda m: (m[1], -(m[2] - m[1]))):
+        if not out or m[1] >= out[-1][2]:
+            out.append(m)
+    return out
 
 
 def _title_matches(title: str, titles: Iterable[str]) -> bool:

@@ -438,7 +438,10 @@ class _Coder:
             if group:
                 out.extend(group)
                 continue
-            ref = self.actors.ref_at(t) or self._modifier_actor(t)
+            ref = self.actors.ref_at(t)
+            if ref is not None and ref.country is None and ref.sector is None:
+                ref = None  # a name we know nothing about ('the pilot's MiG-21 Bison')
+            ref = ref or self._modifier_actor(t)
             if ref is not None and all(ref.name != r.name for r in out):
                 out.append(ref)
         return out
@@ -611,6 +614,9 @@ class _Coder:
                 if child.dep_ in ("dobj", "iobj", "dative") and child.i != trigger.i \
                         and not self._is_weapon(child, frame):
                     refs = self._actors_of(child) or self._object_actor(child, frame)
+                    if not refs and frame.sense.verbal:
+                        poss = next((c for c in child.children if c.dep_ == "poss"), None)
+                        refs = self._actors_of(poss) if poss is not None else []
                     if refs:
                         return refs
         objects = [c for c in anchor.children if c.dep_ == "dobj" and self.actors.ref_at(c) is None]

@@ -520,6 +520,7 @@ class KnowledgeBase:
                     self._office_of[(_role_key(title), country)] = office
 
         self._orgs: list[_Org] = []
+        self._org_forms: set[str] = set()
         self._org_idx: tuple[dict[str, int], dict[str, int]] = ({}, {})
         self._org_key_of_name: dict[tuple[str, int], int] = {}
         self._persons: list[_Person] = []
@@ -670,6 +671,7 @@ class KnowledgeBase:
             form = _clean(form)
             if not form:
                 continue
+            self._org_forms.add(form)
             idx, k = (exact, _exact_key(form)) if _is_exact_form(form) else (folded, _fold(form))
             current = idx.get(k)
             # Within one source the first entry keeps a shared alias; a later source wins.
@@ -756,6 +758,10 @@ class KnowledgeBase:
             return direct
         bare = _without_the(cleaned)
         return self._org_composed(bare if bare is not None else cleaned, on)
+
+    def organisation_forms(self) -> frozenset[str]:
+        """Every name and alias of the organisations known (for phrase matching)."""
+        return frozenset(self._org_forms)
 
     def person(self, name: str, on: date | None = None) -> Entry | None:
         """A person by full name, known alias or (when unambiguous) surname.
