@@ -66,6 +66,7 @@ _WEAPON_NOUNS = re.compile(r"^(missiles?|ballistic|rockets?|drones?|shells?|mort
                            r"bullets?|gas|cannons?|guns?|bombs?|grenades?|artillery|salvos?|"
                            r"projectiles?|munitions?|fire|flares?|lasers?|weapons?)$")
 _VICTIM_VERBS = {"eliminate", "destroy", "defeat", "crush", "kill", "injure", "wound", "hurt", "target", "hit", "strike", "attack"}
+_GATHERING_CODES = {"040", "042", "043", "044", "045", "046", "036", "057", "030", "031", "039"}
 _MATERIAL_ROOTS = {"06", "07", "08", "14", "15", "17", "18", "19", "20"}
 
 
@@ -129,7 +130,6 @@ class _Coder:
         self.narrative_place: Location | None = None
         self.last_parties: list[ActorRef] = []
         self._denials: list[_Frame] = []
-        self.paragraph = -1
         self._dates: dict[int, list[DateMention]] = {}
         self._places: dict[int, list[PlaceMention]] = {}
 
@@ -199,10 +199,7 @@ class _Coder:
         return out
 
     def _advance_place(self, sent: Span) -> None:
-        """The place a paragraph is about: its last specific place named so far."""
-        paragraph = self.doc.text.count("\n", 0, sent.start_char)
-        if paragraph != self.paragraph:
-            self.paragraph, self.narrative_place = paragraph, None
+        """The place the story is about: the last specific place named so far."""
         for p in self._places.get(sent.start, []):
             if p.location.precision != "country" and p.location.country:
                 self.narrative_place = p.location
@@ -806,10 +803,10 @@ class _Coder:
 
     def _location(self, frame: _Frame, own: set[int], sent: Span) -> Location | None:
         places = self._places.get(sent.start, [])
-        material = frame.code[:2] in _MATERIAL_ROOTS
-        if material and self.doc.text.count("\n", 0, sent.start_char) != self.paragraph:
-            self.narrative_place = None
-        fallback = self.narrative_place if material else None
+        material = frame.code[:2] in _MATERIAL_ROOTS or not frame.sense.verbal
+        # Meetings and agreements happen somewhere; calls and statements do not.
+        gathering = frame.code[:3] in _GATHERING_CODES
+        fallback = self.narrative_place if material or gathering else None
         if not places:
             return fallback
         verbal_ok = {frame.anchor.i}
@@ -827,7 +824,7 @@ class _Coder:
         rank = {"city": 0, "admin1": 1, "region": 1, "country": 3}
         best = min(candidates, key=lambda p: (rank.get(p.location.precision, 2), p.start))
         if not material and best.location.precision == "country":
-            return None
+            return fallback
         return best.location
 
     # -- pairs ----------------------------------------------------------
@@ -985,8 +982,13 @@ def _is_hypothetical(token: Token) -> bool:
 
 def _placed_directly(span: Span, anchor: Token, heads: set[int]) -> bool:
     """A verbal event is placed only by a phrase on its own verb ('in Beijing, he said')."""
-    root = span.root
-    prep = root.head
+    node = span.root
+    for _ in range(3):  # 'in the Saudi city of Jeddah': climb to the locative preposition
+        if node.head.i == node.i or (node.head.dep_ == "prep" and node.head.lower_ in (
+                "in", "at", "from")):
+            break
+        node = node.head
+    prep = node.head
     if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "from"):
         return False
     host = prep.head
