@@ -5,7 +5,12 @@
     >>> result.events[0].cameo
 
 ``flashpoint.extract`` is the function; the modules behind it stay importable as
-``flashpoint.extract.events`` and so on.
+``flashpoint.extract.events`` and so on. In the same way ``flashpoint.ingest`` is
+the corpus function (:func:`flashpoint.pipeline.ingest`) while the readers stay
+importable from ``flashpoint.ingest.sources`` and friends:
+
+    >>> report = flashpoint.ingest(["articles/"], db="flashpoint.duckdb")
+    >>> flashpoint.Store("flashpoint.duckdb").events(dyad=("IND", "PAK"))
 """
 
 from __future__ import annotations
@@ -15,5 +20,25 @@ from flashpoint.extract import extract
 from flashpoint.model import Actor, ActorRef, Article, ArticleResult, Event, Quote
 
 __version__ = "0.1.0"
-__all__ = ["extract", "evaluate", "Actor", "ActorRef", "Article", "ArticleResult", "Event",
-           "Quote", "__version__"]
+__all__ = ["extract", "evaluate", "ingest", "Store", "Actor", "ActorRef", "Article",
+           "ArticleResult", "Event", "Quote", "__version__"]
+
+
+def ingest(inputs, **options):  # type: ignore[no-untyped-def]
+    """Ingest paths, folders, URLs and feeds into a store; see :func:`flashpoint.pipeline.ingest`.
+
+    Returns:
+        The run's :class:`flashpoint.pipeline.IngestReport`.
+    """
+    from flashpoint.pipeline import ingest as run
+
+    return run(inputs, **options)
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    # The store pulls in DuckDB, pandas and pyarrow: load it only when asked for.
+    if name == "Store":
+        from flashpoint.store import Store
+
+        return Store
+    raise AttributeError(f"module 'flashpoint' has no attribute {name!r}")

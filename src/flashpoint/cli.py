@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -129,6 +129,300 @@ def _predict(gold_records: Iterable[dict]) -> Iterable[dict]:
             _report(item)
             continue
         yield item.to_dict()
+
+
+# --------------------------------------------------------------------------- corpus commands
+
+DbOption = Annotated[str, typer.Option("--db", help="The store (a DuckDB file).")]
+ActorOption = Annotated[str | None, typer.Option(
+    help="Actor code prefix (USAGOV, IND) or part of a name (Rubio), either side.")]
+CountryOption = Annotated[str | None, typer.Option(help="ISO3 country on either side.")]
+DyadOption = Annotated[str | None, typer.Option(
+    help="Two countries or actor codes, e.g. IND:PAK (either direction unless --directed).")]
+DirectedOption = Annotated[bool, typer.Option(help="With --dyad: first to second only.")]
+CodeOption = Annotated[str | None, typer.Option(help="CAMEO code prefix, e.g. 19 or 0256.")]
+RootOption = Annotated[str | None, typer.Option(help="Two-digit CAMEO root.")]
+QuadOption = Annotated[int | None, typer.Option(
+    "--quad", min=1, max=4, help="Quad class: 1 verbal coop., 2 material coop., "
+    "3 verbal conflict, 4 material conflict.")]
+SinceOption = Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")]
+UntilOption = Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD.")]
+PlaceOption = Annotated[str | None, typer.Option(
+    help="Part of a place or admin1 name, or an ISO3 country.")]
+NegatedOption = Annotated[bool | None, typer.Option(
+    "--negated/--asserted", help="Only negated, or only asserted, events (default: both).",
+    show_default=False)]
+MinArticlesOption = Annotated[int | None, typer.Option(
+    help="Only events reported by at least this many articles.")]
+
+
+def _filter(actor: str | None, country: str | None, dyad: str | None, directed: bool,
+            code: str | None, root: str | None, quad: int | None, since: str | None,
+            until: str | None, place: str | None, negated: bool | None,
+            min_articles: int | None) -> object:
+    from flashpoint.ingest import parse_published
+    from flashpoint.store import EventFilter
+
+    pair = None
+    if dyad:
+        parts = [p for p in dyad.replace(",", ":").replace("-", ":").split(":") if p]
+        if len(parts) != 2:
+            raise typer.BadParameter(f"{dyad!r}: give two sides, e.g. IND:PAK", param_hint="--dyad")
+        pair = (parts[0], parts[1])
+    try:
+        since = parse_published(since, "--since")
+        until = parse_published(until, "--until")
+    except BadInput as err:
+        raise typer.BadParameter(err.reason, param_hint=err.source) from None
+    return EventFilter(actor=actor, country=country, dyad=pair, directed=directed, code=code,
+                       root=root, quad_class=quad, since=since, until=until, place=place,
+                       negated=negated, min_articles=min_articles)
+
+
+def _open_store(db: str, *, read_only: bool = True):  # type: ignore[no-untyped-def]
+    from flashpoint.store import Store, StoreError
+
+    if read_only and db != ":memory:" and not Path(db).exists():
+        _report(FlashpointError(f"{db}: no store here; run `flashpoint ingest … --db {db}` "
+                                "first"))
+        raise typer.Exit(2)
+    try:
+        return Store(db, read_only=read_only)
+    except StoreError as err:
+        _report(err)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, folders (read recursively), URLs or RSS/Atom feeds; - for stdin.",
+        show_default=False)],
+    db: DbOption = "flashpoint.duckdb",
+    published: Annotated[str | None, typer.Option(
+        help="Publication date (YYYY-MM-DD) for articles that carry none.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = 1,
+    dask: Annotated[str | None, typer.Option(
+        help="'local' for a Dask LocalCluster of --workers processes, or a scheduler "
+        "address such as tcp://scheduler:8786.")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per transaction.")] = 128,
+    text_field: Annotated[str, typer.Option(help="JSON/CSV field of the body text.")] = "text",
+    title_field: Annotated[str, typer.Option(help="JSON/CSV field of the title.")] = "title",
+    date_field: Annotated[str, typer.Option(
+        help="JSON/CSV field of the publication date.")] = "published",
+    url_field: Annotated[str, typer.Option(help="JSON/CSV field of the URL.")] = "url",
+    outlet_field: Annotated[str, typer.Option(help="JSON/CSV field of the outlet.")] = "outlet",
+    id_field: Annotated[str, typer.Option(help="JSON/CSV field of the article id.")] = "id",
+    threshold: Annotated[float, typer.Option(
+        min=0.1, max=1.0, help="MinHash similarity from which an article is a near copy.")
+    ] = 0.8,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest articles into the store: extract, deduplicate, merge into events.
+
+    Re-ingesting adds nothing; exact and near copies are linked, not counted twice;
+    bad inputs are reported by name and the rest go on.
+
+    Example: flashpoint ingest examples/articles/ https://example.org/feed.xml --workers 2
+    """
+    import logging
+
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    from flashpoint.ingest.sources import FieldMap
+    from flashpoint.pipeline import Outcome
+    from flashpoint.pipeline import ingest as run_ingest
+    from flashpoint.store import StoreError
+
+    for noisy in ("trafilatura", "htmldate", "courlan", "distributed", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:  # type: ignore[no-untyped-def]
+            elapsed = task.elapsed or 0.0
+            rate = task.completed / elapsed if elapsed > 0 else 0.0
+            return Text(f"{rate:.1f} articles/s", style="progress.data.speed")
+
+    fields = FieldMap(text=text_field, title=title_field, published=date_field,
+                      url=url_field, outlet=outlet_field, id=id_field)
+    progress = Progress(SpinnerColumn(), TextColumn("ingesting"), BarColumn(),
+                        TextColumn("{task.completed} inputs"), Rate(), TimeElapsedColumn(),
+                        console=err_console, disable=quiet, transient=False)
+    task = progress.add_task("ingest", total=None)
+
+    def on_outcome(outcome: Outcome) -> None:
+        progress.advance(task)
+        if outcome.status == "skipped":
+            progress.console.print(f"[yellow]skipped[/] {outcome.origin}: {outcome.detail}",
+                                   highlight=False, markup=True, soft_wrap=True)
+        elif outcome.status == "duplicate":
+            progress.console.print(f"[cyan]duplicate[/] {outcome.origin}: {outcome.detail}",
+                                   highlight=False, markup=True, soft_wrap=True)
+
+    try:
+        with progress:
+            report = run_ingest(inputs, db=db, published=published, workers=workers,
+                                dask=dask, fields=fields, batch_size=batch_size,
+                                threshold=threshold, progress=on_outcome)
+    except (StoreError, FlashpointError) as err:
+        _report(err)
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        rate = report.processed / report.seconds if report.seconds else 0.0
+        lines = [
+            f"ingested {report.ingested} articles ({report.reports} reports: "
+            f"{report.new_events} new events, {report.merged_reports} merged into events)",
+            f"already in the store: {report.exists}",
+            f"duplicates: {len(report.duplicates)}",
+            f"skipped: {len(report.skipped)}",
+        ]
+        lines += [f"  {n:>5}  {reason}" for reason, n in report.reasons().items()]
+        lines.append(f"{report.processed} inputs in {report.seconds:.1f} s "
+                     f"({rate:.1f}/s) into {db}")
+        sys.stdout.write("\n".join(lines) + "\n")
+    if report.ingested == 0 and report.exists == 0 and not report.duplicates and report.skipped:
+        raise typer.Exit(1)
+
+
+class EventsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+_TABLE_COLUMNS = ("global_id", "day", "source_code", "cameo", "target_code", "location_name",
+                  "killed", "num_articles", "num_sources", "evidence_text")
+
+
+@app.command()
+def events(
+    db: DbOption = "flashpoint.duckdb",
+    actor: ActorOption = None, country: CountryOption = None, dyad: DyadOption = None,
+    directed: DirectedOption = False, code: CodeOption = None, root: RootOption = None,
+    quad: QuadOption = None, since: SinceOption = None, until: UntilOption = None,
+    place: PlaceOption = None, negated: NegatedOption = None,
+    min_articles: MinArticlesOption = None,
+    limit: Annotated[int, typer.Option(help="Rows per page (0: all).")] = 50,
+    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    evidence: Annotated[str | None, typer.Option(
+        help="Show every report (evidence) of one event, by canonical_id.")] = None,
+    format: Annotated[EventsFormat, typer.Option("--format", "-f", help="Output format.")] =
+        EventsFormat.table,
+) -> None:
+    """Query canonical events (one per happening), newest first.
+
+    Example: flashpoint events --dyad IND:PAK --root 19 --since 2025-05-01 --format csv
+    """
+    flt = _filter(actor, country, dyad, directed, code, root, quad, since, until, place,
+                  negated, min_articles)
+    store = _open_store(db)
+    try:
+        if evidence:
+            df = store.evidence(evidence)
+        else:
+            df = store.events(flt, limit=limit or None, offset=offset)  # type: ignore[arg-type]
+            total = store.count_events(flt)  # type: ignore[arg-type]
+    finally:
+        store.close()
+    if format is EventsFormat.csv:
+        df.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+    elif format is EventsFormat.json:
+        sys.stdout.write(df.to_json(orient="records", date_format="iso", force_ascii=False,
+                                    indent=1) + "\n")
+    elif format is EventsFormat.jsonl:
+        if len(df):
+            sys.stdout.write(df.to_json(orient="records", lines=True, date_format="iso",
+                                        force_ascii=False).rstrip("\n") + "\n")
+    else:
+        title = (f"event {evidence}: {len(df)} reports" if evidence else
+                 f"{len(df)} of {total} events" + (f" (from {offset + 1})" if offset else ""))
+        table = Table(title=title, expand=True)
+        columns = list(df.columns) if evidence else [c for c in _TABLE_COLUMNS if c in df]
+        for column in columns:
+            table.add_column(column.replace("_", " "), overflow="fold")
+        for row in df[columns].itertuples(index=False):
+            table.add_row(*(_cell(v) for v in row))
+        Console().print(table)
+
+
+def _cell(value: object) -> str:
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    text = str(value)
+    return text if len(text) <= 140 else text[:139] + "…"
+
+
+class ExportSchema(StrEnum):
+    native = "native"
+    gdelt = "gdelt"
+    plover = "plover"
+    acled = "acled"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+
+
+class ExportLevel(StrEnum):
+    events = "events"
+    reports = "reports"
+
+
+@app.command("export")
+def export_cli(
+    schema: Annotated[ExportSchema, typer.Option(help="Record schema to write.")],
+    out: Annotated[Path, typer.Option(help="File to write.")],
+    db: DbOption = "flashpoint.duckdb",
+    format: Annotated[ExportFormat | None, typer.Option(
+        "--format", "-f", help="csv, parquet or jsonl (default: the schema's own; GDELT is "
+        "always tab-separated without a header).")] = None,
+    level: Annotated[ExportLevel, typer.Option(
+        help="native only: canonical events, or per-article reports.")] = ExportLevel.events,
+    include_negated: Annotated[bool, typer.Option(
+        help="Also export negated events in gdelt/plover/acled files.")] = False,
+    actor: ActorOption = None, country: CountryOption = None, dyad: DyadOption = None,
+    directed: DirectedOption = False, code: CodeOption = None, root: RootOption = None,
+    quad: QuadOption = None, since: SinceOption = None, until: UntilOption = None,
+    place: PlaceOption = None, negated: NegatedOption = None,
+    min_articles: MinArticlesOption = None,
+) -> None:
+    """Export events as native records, GDELT 2.0, PLOVER JSONL or ACLED-style CSV.
+
+    Example: flashpoint export --schema gdelt --out events.export.CSV --since 2025-05-01
+    """
+    from flashpoint.export import export as run_export
+
+    flt = _filter(actor, country, dyad, directed, code, root, quad, since, until, place,
+                  negated, min_articles)
+    store = _open_store(db)
+    try:
+        n = run_export(store, schema.value, out, format=format.value if format else None,
+                       filter=flt, level=level.value,  # type: ignore[arg-type]
+                       include_negated=include_negated)
+    except ValueError as err:
+        _report(FlashpointError(str(err)))
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    err_console.print(f"wrote {n} records to {out}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

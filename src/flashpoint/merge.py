@@ -86,10 +86,8 @@ def places_compatible(a: Place | None, b: Place | None) -> bool:
         return False
     if a.precision == "city" and b.precision == "city" and not _same(a.name, b.name):
         return False
-    if (a.precision == b.precision and a.precision in ("admin1", "region")
-            and not _same(a.name, b.name)):
-        return False
-    return True
+    return not (a.precision == b.precision and a.precision in ("admin1", "region")
+                and not _same(a.name, b.name))
 
 
 def block_of(row: dict[str, Any]) -> str:

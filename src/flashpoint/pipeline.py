@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from flashpoint.errors import BadInput
 from flashpoint.ingest import dedup
-from flashpoint.ingest.sources import FieldMap, Fetcher, Input, expand
+from flashpoint.ingest.sources import Fetcher, FieldMap, Input, expand
 from flashpoint.model import Article, ArticleResult
 from flashpoint.store import DEFAULT_PATH, BatchItem, Store
 
@@ -338,7 +338,8 @@ def _as_inputs(items: Iterable[Any], *, published: str | None, fields: FieldMap,
 def _describe_copy(item: BatchItem, store_origin: Callable[[str], str]) -> str:
     if item.kind == "copy":
         return f"exact copy of {store_origin(item.article_id)}"
-    return f"near copy of {store_origin(item.duplicate_of or '')} (similarity {item.similarity:.2f})"
+    original = store_origin(item.duplicate_of or "")
+    return f"near copy of {original} (similarity {item.similarity:.2f})"
 
 
 def ingest(inputs: str | Path | Iterable[Any], *, db: str | Path | Store = DEFAULT_PATH,
@@ -440,9 +441,7 @@ def ingest(inputs: str | Path | Iterable[Any], *, db: str | Path | Store = DEFAU
     try:
         stream = _as_inputs(inputs, published=published, fields=fields or FieldMap(),
                             fetcher=fetcher)
-        batch_no = 0
-        for batch in _batches(stream, batch_size):
-            batch_no += 1
+        for batch_no, batch in enumerate(_batches(stream, batch_size), start=1):
             good = [x for x in batch if isinstance(x, Input)]
             screened_good = iter(screener.screen(batch_no, good))
             screened: list[Any] = []

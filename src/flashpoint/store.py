@@ -782,5 +782,6 @@ def actor_from_row(row: dict[str, Any]) -> Actor:
 def quote_from_row(row: dict[str, Any]) -> Quote:
     speaker = _actor_ref(row, "speaker")
     return Quote(quote_id=row["quote_id"], article_id=row["article_id"],
-                 speaker=ActorRef.from_dict(speaker) if speaker else None, text=row["text"], start=int(row["start"]), end=int(row["end"]),
+                 speaker=ActorRef.from_dict(speaker) if speaker else None, text=row["text"],
+                 start=int(row["start"]), end=int(row["end"]),
                  direct=bool(row["direct"]), channel=row.get("channel"))

@@ -7,6 +7,7 @@ process pool or on Dask workers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -20,6 +21,10 @@ from flashpoint.extract.places import find_dateline
 from flashpoint.extract.quotes import quotes, speaker_lookup
 from flashpoint.ingest import check_text, parse_published
 from flashpoint.model import Article, ArticleResult
+
+# What follows a dateline's place: ", Nov 24", " (Reuters)", " -", ":".
+_DATELINE_TAIL = re.compile(r"(?:,?\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*(?:\([^)]{1,40}\))?"
+                            r"\s*[-–—:,]*\s*")
 
 __all__ = ["extract", "extract_article", "extract_doc", "extract_many", "resolve_actors",
            "events", "quotes"]
@@ -74,8 +79,7 @@ def parse_text(article: Article) -> str:
     if span is None:
         return text
     start, end = span
-    while end < len(text) and text[end] in " -–—:,":
-        end += 1
+    end += len(_DATELINE_TAIL.match(text, end).group(0))  # type: ignore[union-attr]
     return text[:start] + " " * (end - start) + text[end:]
 
 

@@ -193,11 +193,12 @@ def _org_matcher(vocab: Vocab, kb: KnowledgeBase) -> PhraseMatcher:
 def guess_focus_country(doc: Doc, kb: KnowledgeBase) -> str | None:
     """The country the article is mostly about: the most mentioned one."""
     counts: dict[str, int] = {}
+    lead_end = next((s.end for i, s in enumerate(doc.sents) if i == 1), len(doc))
     for ent in doc.ents:
         if ent.label_ in ("GPE", "NORP", "LOC"):
             code = kb.country(ent.text) or kb.demonym(ent.text) or kb.capital(ent.text)
-            if code:
-                counts[code] = counts.get(code, 0) + 1
+            if code:  # the title and the lead say what the story is about
+                counts[code] = counts.get(code, 0) + (3 if ent.start < lead_end else 1)
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 

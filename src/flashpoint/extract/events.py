@@ -113,7 +113,8 @@ def events(doc: Doc, *, article_id: str, actors: ActorIndex, published: date | N
     """
     coder = _Coder(doc, actors, published, dateline, quote_speaker or (lambda _t: None))
     frames = list(coder.frames())
-    return _deduplicate(_to_events(frames, article_id=article_id))
+    return [e for e in _deduplicate(_to_events(frames, article_id=article_id))
+            if e.target is None or e.source is None or e.target.name != e.source.name]
 
 
 class _Coder:
@@ -201,6 +202,10 @@ class _Coder:
     def _advance_place(self, sent: Span) -> None:
         """The place the story is about: the last specific place named so far."""
         for p in self._places.get(sent.start, []):
+            token = self.doc.char_span(p.start, p.end, alignment_mode="expand")
+            if token is not None and self.actors.ref_at(token.root) is not None and \
+                    token.root.dep_ in ("nsubj", "nsubjpass", "dobj", "conj", "poss", "compound"):
+                continue  # 'Moscow and Kyiv signed': governments, not places
             if p.location.precision != "country" and p.location.country:
                 self.narrative_place = p.location
 
@@ -347,8 +352,9 @@ class _Coder:
         frame.location = self._location(frame, own, sent)
         if frame.location is not None and frame.location.country:
             frame.targets = [_located(t, frame.location.country) for t in frame.targets]
-            frame.sources = [s if s.sector != "CVL" else _located(s, frame.location.country)
-                             for s in frame.sources]  # type: ignore[misc]
+            if frame.location is not self.narrative_place:
+                frame.sources = [s if s.sector != "CVL" else _located(s, frame.location.country)
+                                 for s in frame.sources]  # type: ignore[misc]
         if frame.code[:2] in ("18", "19", "20") or frame.sense.code == "violence":
             span = self.doc[min(own | {anchor.i}):max(own | {anchor.i}) + 1]
             counts = casualties(span)

@@ -249,7 +249,8 @@ def article_from_html(data: bytes | str, source: str, *, url: str | None = None,
     return Article(text=text, title=page_title,
                    published=parse_published(date, source),
                    url=getattr(doc, "url", None) or url,
-                   outlet=outlet or getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
+                   outlet=(outlet or getattr(doc, "sitename", None)
+                           or getattr(doc, "hostname", None)),
                    id=_stem(url or source))
 
 
