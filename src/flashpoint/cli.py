@@ -351,10 +351,17 @@ def events(
         table = Table(title=title, expand=True)
         columns = list(df.columns) if evidence else [c for c in _TABLE_COLUMNS if c in df]
         for column in columns:
-            table.add_column(column.replace("_", " "), overflow="fold")
+            table.add_column(_HEADERS.get(column, column.replace("_", " ")), no_wrap=True,
+                             overflow="ellipsis", min_width=4,
+                             ratio=1 if column == "evidence_text" else None)
         for row in df[columns].itertuples(index=False):
             table.add_row(*(_cell(v) for v in row))
         Console().print(table)
+
+
+_HEADERS = {"global_id": "id", "source_code": "source", "target_code": "target",
+            "location_name": "place", "num_articles": "arts", "num_sources": "srcs",
+            "evidence_text": "evidence"}
 
 
 def _cell(value: object) -> str:
@@ -365,7 +372,7 @@ def _cell(value: object) -> str:
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     text = str(value)
-    return text if len(text) <= 140 else text[:139] + "…"
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 class ExportSchema(StrEnum):

@@ -388,8 +388,9 @@ class _Resolver:
     # -- common nouns: titles, groups --------------------------------------
     def common_noun(self, chunk: Span) -> None:
         root = chunk.root
-        if any(c.lower_ in ("our", "my") for c in root.children):
-            return  # 'our troops': the speaker's side, resolved through the speaker
+        owner = next((c for c in root.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+        if owner is not None and owner.lower_ not in ("his", "her"):
+            return  # 'our troops', 'their embassies': the owner's own, not a new actor
         if _AGE.search(chunk.text) and root.pos_ in ("NOUN", "PROPN"):
             self._refer_back(chunk, kind="title")
             return
@@ -437,6 +438,9 @@ class _Resolver:
                 return
         sector = described.sector or role.sector
         country = described.country
+        if owner is not None and country is None:  # 'his troops': the man's country
+            key = _antecedent(self.index, owner)
+            country = self.index.builder(key).country if key is not None else None
         if role.person and country is None and described.org is None:
             return  # an unresolved title ("the Secretary" with no one before it)
         if country is None:

@@ -57,6 +57,9 @@ _PRESS = re.compile(r"\b(reporters|press conference|news conference|journalists|
 _CLAIM_VERBS = {"claim", "carry", "conduct", "launch", "mount", "stage", "perpetrate", "execute",
                 "blame", "attribute"}
 _FIRST_PERSON = {"i", "we"}
+_BELONGING = {"embassy", "mission", "consulate", "delegation", "envoy", "ambassador", "forces",
+              "troops", "army", "navy", "soldiers", "government", "officials", "leaders",
+              "ministers", "president", "people", "citizens", "nationals", "positions"}
 _ROLE_NOUNS = {"role", "involvement", "responsibility", "part", "hand", "link", "links"}
 _ACT_NOUNS = {"attack", "bombing", "violence", "strike", "launch", "test", "decision", "move", "incursion", "provocation", "aggression",
               "killing", "violence", "action", "operation", "raid", "seizure", "detention",
@@ -436,7 +439,14 @@ class _Coder:
         # 'X and Y' the parser hung one under the other: any actor with a 'cc' child.
         coordinated = [t for t in token.subtree if t.i != token.i and self.actors.ref_at(t)
                        and any(c.dep_ == "cc" for c in t.children)]
+        if self._has_of_actor(token):
+            coordinated = []
         for t in [token, *token.conjuncts, *coordinated]:
+            if self._has_of_actor(t):  # 'the embassies of Rwanda, France and the US'
+                for ref in self._modifier_actors(t):
+                    if all(ref.name != r.name for r in out):
+                        out.append(ref)
+                continue
             group = self._group_reference(t)
             if group:
                 out.extend(group)
@@ -448,6 +458,12 @@ class _Coder:
             if ref is not None and all(ref.name != r.name for r in out):
                 out.append(ref)
         return out
+
+    def _has_of_actor(self, token: Token) -> bool:
+        return token.lemma_.lower() in _BELONGING and any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(
+                self.actors.ref_at(p) is not None for p in c.children if p.dep_ == "pobj")
+            for c in token.children)
 
     def _modifier_actors(self, token: Token) -> list[ActorRef]:
         """'US and British warships', 'embassies of Rwanda, France and the US': each actor."""
