@@ -54,3 +54,11 @@ def parse_many(texts: Iterable[tuple[str, object]], *,
                batch_size: int = 16) -> Iterator[tuple[Doc, object]]:
     """Parse ``(text, key)`` pairs in batches, keeping each key with its doc."""
     yield from load().pipe(texts, as_tuples=True, batch_size=batch_size)
+
+
+def text_of(doc: Doc) -> str:
+    """The doc's text, built once: ``Doc.text`` joins every token on each access."""
+    text = doc.user_data.get("flashpoint.text")
+    if text is None:
+        text = doc.user_data["flashpoint.text"] = doc.text
+    return text

@@ -416,15 +416,23 @@ class Store:
 
     def _write(self, items: Sequence[BatchItem], now: datetime, summary: WriteSummary) -> None:
         seq = self.con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+        known = self.known_articles(item.article_id for item in items)
         articles, copies, bands, reports, actors, quotes = [], [], [], [], [], []
         for item in items:
             art = item.article
+            stored = known.get(item.article_id)
+            if stored is not None and (item.kind != "copy" or item.origin in stored["origins"]):
+                continue  # already stored: writing a batch twice adds nothing
             if item.kind == "copy":
+                if stored is not None:
+                    stored["origins"].add(item.origin)
                 copies.append({"origin": item.origin, "article_id": item.article_id,
                                "id": art.id, "url": art.url, "outlet": art.outlet,
                                "published": _day(art.published), "ingested_at": now})
                 continue
             seq += 1
+            known[item.article_id] = {"origin": item.origin, "duplicate_of": item.duplicate_of,
+                                      "origins": {item.origin}}
             result = item.result if item.kind == "new" else None
             articles.append({
                 "article_id": item.article_id, "seq": seq, "id": art.id, "origin": item.origin,

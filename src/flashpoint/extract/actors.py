@@ -12,10 +12,10 @@ on the publication date, institutions, IGOs, armed groups). Later mentions
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
@@ -576,7 +576,7 @@ def _prefix(doc: Doc, start: int, sent_start: int) -> list[Token]:
 
 def _noun_phrases(sent: Span) -> Iterable[Span]:
     seen: set[int] = set()
-    for chunk in sent.noun_chunks:
+    for chunk in _chunks_in(sent):
         seen.add(chunk.root.i)
         yield chunk
     for token in sent:
@@ -586,6 +586,16 @@ def _noun_phrases(sent: Span) -> Iterable[Span]:
         ):
             yield sent.doc[token.left_edge.i if token.left_edge.i >= sent.start else token.i:
                            token.i + 1]
+
+
+def _chunks_in(sent: Span) -> list[Span]:
+    """The sentence's noun chunks, from one pass over the doc (``Span.noun_chunks``
+    walks the whole doc on every call)."""
+    doc = sent.doc
+    chunks = doc.user_data.get("flashpoint.chunks")
+    if chunks is None:
+        chunks = doc.user_data["flashpoint.chunks"] = list(doc.noun_chunks)
+    return [c for c in chunks if sent.start <= c.start and c.end <= sent.end]
 
 
 def _strip_det(text: str) -> str:

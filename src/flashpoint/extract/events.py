@@ -62,7 +62,7 @@ _BELONGING = {"embassy", "mission", "consulate", "delegation", "envoy", "ambassa
               "ministers", "president", "people", "citizens", "nationals", "positions"}
 _ROLE_NOUNS = {"role", "involvement", "responsibility", "part", "hand", "link", "links"}
 _ACT_NOUNS = {"attack", "bombing", "violence", "strike", "launch", "test", "decision", "move", "incursion", "provocation", "aggression",
-              "killing", "violence", "action", "operation", "raid", "seizure", "detention",
+              "killing", "action", "operation", "raid", "seizure", "detention",
               "arrest", "execution", "expulsion", "annexation", "occupation", "deployment"}
 _TOLL_VERBS = {"kill", "injure", "wound", "die", "hurt"}
 _WEAPON_NOUNS = re.compile(r"^(missiles?|ballistic|rockets?|drones?|shells?|mortars?|rounds?|shots?|"

@@ -45,6 +45,7 @@ import yaml
 from spacy.tokens import Doc, Span
 
 from flashpoint.model import Location
+from flashpoint.nlp import text_of
 
 __all__ = ["Dateline", "PlaceMention", "find_dateline", "geocode", "place_mentions"]
 
@@ -1067,7 +1068,7 @@ def _resolve(doc: Doc, start: int, end: int, lo: int, hi: int, *, from_model: bo
         if left >= right:
             continue
         begin, finish = doc[left].idx, doc[right - 1].idx + len(doc[right - 1])
-        text = doc.text[begin:finish]
+        text = text_of(doc)[begin:finish]
         if _fold(text) in _NOT_PLACES:
             continue
         hit = _lookup(text, hint)

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from flashpoint.extract.actors import ActorIndex
 from flashpoint.model import ActorRef, Quote, stable_id
+from flashpoint.nlp import text_of
 
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{2,}?)[\"“”]")
 _REPORTING = {"say", "tell", "add", "write", "post", "tweet", "state", "declare", "insist",
@@ -62,7 +63,7 @@ def quotes(doc: Doc, *, article_id: str, actors: ActorIndex) -> list[Quote]:
     finder = _SpeakerFinder(doc, actors)
     out: list[Quote] = []
     previous: Quote | None = None
-    for span in quote_spans(doc.text):
+    for span in quote_spans(text_of(doc)):
         speaker, channel = finder.speaker(span, previous)
         quote = Quote(quote_id=stable_id(article_id, span.start, span.end), article_id=article_id,
                       speaker=speaker, text=span.text, start=span.start, end=span.end,
@@ -136,8 +137,8 @@ class _SpeakerFinder:
     def _before(self, inside: Span) -> Token | None:
         """'X said, "…"' and 'X said: "…"' — a reporting verb just before the opening mark."""
         doc = self.doc
-        mark = doc.text[:inside.start_char].rstrip()[:-1].rstrip()
-        if not mark.endswith((",", ":")) and not mark.split()[-1:] in (["said"], ["says"],
+        mark = text_of(doc)[:inside.start_char].rstrip()[:-1].rstrip()
+        if not mark.endswith((",", ":")) and mark.split()[-1:] not in (["said"], ["says"],
                                                                        ["wrote"], ["added"]):
             return None
         i = inside.start - 1

@@ -245,6 +245,7 @@ class _Tables:
 # --------------------------------------------------------------------------- text helpers
 
 
+@lru_cache(maxsize=65536)
 def _clean(text: str) -> str:
     """Normalise quotes, dashes and whitespace; drop a trailing possessive."""
     text = unicodedata.normalize("NFC", text).translate(_QUOTES)
@@ -263,11 +264,13 @@ def _without_the(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _deaccent(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Case-, accent-, hyphen- and period-insensitive key."""
     text = _deaccent(text).casefold().replace(".", "").replace("-", " ")
