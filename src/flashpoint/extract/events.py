@@ -384,8 +384,9 @@ class _Coder:
         source = frame.sources[0] if frame.sources else None
         if source is not None and source.sector == "CVL":
             return "145"
-        if source is not None and source.sector == "COP" and weapon in (None, "gun"):
-            return "175" if "tear" in text or "water cannon" in text else "180"
+        if source is not None and source.sector == "COP" and (
+                "tear" in text or "water cannon" in text):
+            return "175"
         state = source is not None and (source.sector in ("MIL", "GOV", "COP", "SPY", None)
                                         and source.country not in (None,))
         return self.lex.violence_code(weapon, state=state)
