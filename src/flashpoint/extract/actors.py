@@ -230,12 +230,18 @@ class _Resolver:
             if token.lower_ in _PERSON_PRONOUNS:
                 self.pronoun(token)
             elif token.pos_ == "PROPN" and token.is_title and token.ent_type_ not in (
-                "DATE", "GPE", "LOC", "NORP"
+                "DATE", "TIME", "NORP"
             ):
-                self.known_surname(token)
+                self.bare_name(token)
 
-    def known_surname(self, token: Token) -> None:
-        """'Pashinyan' the tagger missed: a person named earlier or in the knowledge base."""
+    def bare_name(self, token: Token) -> None:
+        """A name the tagger missed ('Kyiv refused', 'Pashinyan said'): a country, a
+        capital, an organisation, or a person named earlier or in the knowledge base."""
+        span = self.doc[token.i:token.i + 1]
+        if self.kb.country(token.text) or self.kb.capital(token.text) or (
+                (org := self.kb.organisation(token.text)) is not None and org.kind != "country"):
+            self.named_group(span)
+            return
         key = self._known_person_key(token.text)
         if key is None:
             known = self.kb.person(token.text, self.published)
