@@ -73,12 +73,7 @@ def ref_of(nlp: Language, text: str, mention: str, *, published: date = PUBLISHE
                 strict=True)),
         # Capitals standing for governments.
         ("Kyiv accused Moscow of shelling civilian areas.", ("Moscow", "RUS", "GOV")),
-        pytest.param(
-            "Kyiv accused Moscow of shelling civilian areas.", ("Kyiv", "UKR", "GOV"),
-            marks=pytest.mark.xfail(
-                reason="a capital at the start of a sentence is not tagged as a place and "
-                       "is never looked up as a capital",
-                strict=True)),
+        ("Kyiv accused Moscow of shelling civilian areas.", ("Kyiv", "UKR", "GOV")),
         ("Tehran warned Washington against further strikes.", ("Tehran", "IRN", "GOV")),
         ("Tehran warned Washington against further strikes.", ("Washington", "USA", "GOV")),
         pytest.param(
@@ -88,10 +83,7 @@ def ref_of(nlp: Language, text: str, mention: str, *, published: date = PUBLISHE
                 reason="'Baku' is tagged PERSON and kept as an uncoded person; a name tagged "
                        "PERSON is never checked against capitals and countries",
                 strict=True)),
-        pytest.param(
-            "Kigali denied backing the rebels.", ("Kigali", "RWA", "GOV"),
-            marks=pytest.mark.xfail(reason="'Kigali' as a subject is not found as an actor",
-                                    strict=True)),
+        ("Kigali denied backing the rebels.", ("Kigali", "RWA", "GOV")),
         ("The Kremlin rejected the claim.", ("Kremlin", "RUS", "GOV")),
         # Demonym + group noun.
         ("Israeli troops raided the camp overnight.", ("troops", "ISR", "MIL")),

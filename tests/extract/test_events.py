@@ -85,11 +85,7 @@ def violent(result: ArticleResult) -> list[Event]:
         # Accusations and condemnations.
         ("Ukraine accused Russia of deliberately targeting the power grid.",
          [("UKR", "RUS", "11", False)]),
-        pytest.param(
-            "Kyiv accused Moscow of shelling civilian areas.", [("UKR", "RUS", "11", False)],
-            marks=pytest.mark.xfail(reason="'Kyiv' opening the sentence is not resolved as "
-                                           "UKR GOV, so the accusation has no source",
-                                    strict=True)),
+        ("Kyiv accused Moscow of shelling civilian areas.", [("UKR", "RUS", "11", False)]),
         ("China condemned the Philippines for the incursion.", [("CHN", "PHL", "11", False)]),
         # Threats and demands.
         ("North Korea threatened to strike South Korea if the drills continued.",
@@ -141,12 +137,8 @@ def violent(result: ArticleResult) -> list[Event]:
             [("IND", "PAK", "19", False), ("PAK", "IND", "19", False)],
             marks=pytest.mark.xfail(reason="'X and Y troops exchanged fire' gives no event",
                                     strict=True)),
-        pytest.param(
-            "Ethiopian troops clashed with Eritrean forces on Monday.",
-            [("ETH", "ERI", "19", False)],
-            marks=pytest.mark.xfail(reason="the target of 'clashed with' is taken from the "
-                                           "casualty phrase instead of the 'with' object",
-                                    strict=True)),
+        ("Ethiopian troops clashed with Eritrean forces on Monday, killing at least 20 "
+         "soldiers.", [("ETH", "ERI", "19", False)]),
         # Attacks by militants.
         ("Al-Shabaab militants attacked a hotel in Mogadishu, killing 9 people.",
          [("SOM", "SOM", ("18", "19"), False)]),
@@ -346,12 +338,8 @@ def test_events_verbal_event_has_no_location() -> None:
             ("Sahel tensions", "Niger expelled the French ambassador."),
             ("NER", "FRA", "16", False),
             marks=pytest.mark.xfail(reason=_NIGER_PERSON, strict=True)),
-        pytest.param(
-            ("", "ANKARA: Serbia and Kosovo agreed to resume talks."),
-            ("SRB", "XKX", "03", False),
-            marks=pytest.mark.xfail(reason="with the dateline blanked to spaces, 'Serbia' is no "
-                                           "longer tagged as a place and the lead sentence "
-                                           "loses its source", strict=True)),
+        (("", "ANKARA: Serbia and Kosovo agreed to resume talks."),
+         ("SRB", "XKX", "03", False)),
         pytest.param(
             ("", "China urged Japan to exercise restraint. Niger expelled the French "
                  "ambassador."),

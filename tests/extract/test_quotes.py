@@ -75,7 +75,8 @@ def quote_with(found: list[Quote], contains: str) -> Quote:
         # Nobody said it: no speaker.
         ("\"The army will answer any provocation,\" read a banner at the rally.",
          ("army will answer any provocation", None)),
-        ("Posters across the city read \"Death to the invaders\".", ("Death to the invaders", None)),
+        ("Posters across the city read \"Death to the invaders\".",
+         ("Death to the invaders", None)),
     ],
 )
 def test_quotes_speaker(nlp: Language, text: str, expected: tuple[str, str | None]) -> None:

@@ -420,12 +420,21 @@ class _Resolver:
             if self._refer_back(chunk, kind="title", title=role.title):
                 return
         described = self.describe(text)
-        if described.country is None:  # 'the military junta in Niger'
-            tail = [t for t in root.subtree if t.i > root.i][:8]
-            if tail:
-                wider = self.describe(self.doc[tail[0].i:tail[-1].i + 1].text)
-                if wider.country and wider.country != "IGO":
-                    described = replace(described, country=wider.country)
+        tail = [t for t in root.subtree if t.i > root.i][:8]
+        if tail and (described.country is None or described.org is None):
+            # 'the military junta in Niger', 'the top commander of the ELN'
+            wider = self.describe(self.doc[tail[0].i:tail[-1].i + 1].text)
+            of_org = self._of_organisation(root) if tail[0].lower_ == "of" else None
+            if of_org is not None and not role.person:  # 'leaders of the Group of Seven'
+                key = self.index.add(_Builder(of_org.name, of_org.country, of_org.sector,
+                                              of_org.org))
+                self.index.mention(chunk.start, chunk.end, key, "org", chunk.text)
+                return
+            if of_org is not None and described.org is None:
+                described = replace(described, country=of_org.country, org=of_org.org,
+                                    sector=of_org.sector)
+            elif described.country is None and wider.country and wider.country != "IGO":
+                described = replace(described, country=wider.country)
         if role.person and described.country and described.role:
             holder = (self.kb.office_holder(described.country, described.role, self.published)
                       if self.published else None)
@@ -462,6 +471,21 @@ class _Resolver:
         key = self.index.add(_Builder(name, country, sector, described.org,
                                       person=role.person))
         self.index.mention(chunk.start, chunk.end, key, "group", chunk.text)
+
+    def _of_organisation(self, root: Token) -> Entry | None:
+        """The organisation in 'the commander of the ELN', 'leaders of the G7'."""
+        prep = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+        if pobj is None:
+            return None
+        for text in (self.doc[pobj.left_edge.i:pobj.right_edge.i + 1].text, pobj.text):
+            org = self.kb.organisation(_strip_det(text), self.published)
+            if org is not None and org.kind != "country":
+                return org
+        ref = self.index.ref_at(pobj)
+        if ref is not None and not self.index.builder(self.index.key_at(pobj)).person and ref.sector:
+            return Entry(ref.name, ref.country, ref.sector, ref.org, kind="group")
+        return None
 
     def _has_modifier(self, chunk: Span) -> bool:
         return any(t.dep_ in ("amod", "compound", "poss") and t.i < chunk.root.i

@@ -443,8 +443,12 @@ class _Coder:
         if self._has_of_actor(token):
             coordinated = []
         for t in [token, *token.conjuncts, *coordinated]:
-            if self._has_of_actor(t):  # 'the embassies of Rwanda, France and the US'
-                for ref in self._modifier_actors(t):
+            several = self._modifier_actors(t) if self.actors.ref_at(t) else []
+            if self._has_of_actor(t) or len(several) > 1:
+                # 'the embassies of Rwanda, France and the US', 'US and British warships'
+                sector = self.actors.ref_at(t).sector if self.actors.ref_at(t) else None
+                for ref in several or self._modifier_actors(t):
+                    ref = replace(ref, sector=ref.sector or sector)
                     if all(ref.name != r.name for r in out):
                         out.append(ref)
                 continue
@@ -632,7 +636,7 @@ class _Coder:
         for head in heads:
             for child in head.children:
                 if child.dep_ in ("dobj", "iobj", "dative") and child.i != trigger.i \
-                        and not self._is_weapon(child, frame):
+                        and child.pos_ != "ADJ" and not self._is_weapon(child, frame):
                     refs = self._actors_of(child) or self._object_actor(child, frame)
                     if not refs and frame.sense.verbal:
                         poss = next((c for c in child.children if c.dep_ == "poss"), None)
@@ -656,8 +660,14 @@ class _Coder:
                     if refs:
                         return refs
                 violent = frame.sense.code == "violence" or frame.code[:2] in ("18", "19", "20")
-                if word in (_VIOLENT_PREPS if violent else _RECIPIENT_PREPS):
+                preps = _VIOLENT_PREPS if violent else _RECIPIENT_PREPS
+                if violent and frame.sense.reciprocal:
+                    preps = (*preps, "with")  # 'clashed with Congolese troops'
+                if word in preps:
                     refs = self._actors_of(pobj) or self._object_actor(pobj, frame)
+                    for other in prep.conjuncts:  # 'with Pashinyan and with Aliyev'
+                        more = next((c for c in other.children if c.dep_ == "pobj"), None)
+                        refs += [r for r in self._actors_of(more) if r not in refs]
                     if refs:
                         return refs
                 if word == "for" and frame.sense.code in ("appeal", "demand"):
@@ -746,9 +756,9 @@ class _Coder:
                     if refs:
                         return refs
                     return [self._victim_ref(obj, frame)]
-        if frame.trigger.lemma_ in ("kill", "injure", "wound"):
-            obj = next((c for c in frame.trigger.children if c.dep_ in ("dobj", "nsubjpass")),
-                       None)
+        if frame.trigger.lemma_ in _VICTIM_VERBS | {"shoot"}:
+            obj = next((c for c in frame.trigger.children if c.dep_ in (
+                "dobj", "nsubjpass", "npadvmod", "oprd") and c.pos_ in ("NOUN", "PROPN")), None)
             if obj is not None:
                 return self._actors_of(obj) or [self._victim_ref(obj, frame)]
         return []
@@ -1114,7 +1124,8 @@ def _same_happening(a: Event, b: Event) -> bool:
     violent = a.cameo_root in ("18", "19", "20") and b.cameo_root in ("18", "19", "20")
     open_target = (a.target is None or a.target.country is None or b.target is None
                    or b.target.country is None)
-    return violent and open_target and (a.source is not None and b.source is not None)
+    same_day = a.date is not None and a.date == b.date
+    return violent and open_target and same_day and a.source is not None and b.source is not None
 
 
 def _deduplicate(evts: Iterable[Event]) -> list[Event]:
