@@ -121,6 +121,11 @@ def violent(result: ArticleResult) -> list[Event]:
          [("ISR", "PSE", "17", False)]),
         ("Kenyan police arrested five Somali nationals in Nairobi.",
          [("KEN", "SOM", "17", False)]),
+        pytest.param(
+            "Police arrested five Somali nationals in Nairobi.", [("KEN", "SOM", "17", False)],
+            marks=pytest.mark.xfail(reason="unqualified 'Police' takes the country of the "
+                                           "demonym in the sentence (SOM) and the city becomes "
+                                           "the target", strict=True)),
         # Air strikes, shelling, gunfire.
         ("Israeli warplanes struck targets in southern Lebanon on Tuesday.",
          [("ISR", "LBN", "19", False)]),
@@ -128,6 +133,11 @@ def violent(result: ArticleResult) -> list[Event]:
          [("RUS", "UKR", "19", False)]),
         ("Sudanese army soldiers fired on RSF positions in Khartoum.",
          [("SDN", "SDN", "19", False)]),
+        pytest.param(
+            "Azerbaijan's Defence Ministry said Armenian forces fired on its positions.",
+            [("ARM", "AZE", "19", False)],
+            marks=pytest.mark.xfail(reason="'its positions' is not resolved to the speaker's "
+                                           "country, so the target has none", strict=True)),
         pytest.param(
             "Israeli soldiers opened fire on Palestinian protesters in Gaza.",
             [("ISR", "PSE", ("17", "18", "19"), False)],

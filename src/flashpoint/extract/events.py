@@ -597,6 +597,11 @@ class _Coder:
         if not frame.sense.verbal or frame.code[:2] not in ("11", "12"):
             return None
         obj = next((c for c in frame.anchor.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.lemma_.lower() not in {*self.lex.nouns, *_ACT_NOUNS}:
+            obj = next((self.doc[i] for i in sorted(frame.complement)
+                        if self.doc[i].pos_ == "NOUN" and (
+                            self.doc[i].lemma_.lower() in _ACT_NOUNS
+                            or self.doc[i].lemma_.lower() in self.lex.nouns)), obj)
         if obj is None or self.actors.ref_at(obj) is not None:
             return None
         agent = _noun_agent(obj)
