@@ -656,6 +656,11 @@ class _Coder:
                     continue
                 word = prep.lower_
                 if word == "of" and head.i == trigger.i and trigger.pos_ == "NOUN" and \
+                        anchor.i == trigger.i:  # 'the expulsion of Russian diplomats'
+                    refs = self._actors_of(pobj) or self._object_actor(pobj, frame)
+                    if refs:
+                        return refs
+                if word == "of" and head.i == trigger.i and trigger.pos_ == "NOUN" and \
                         frame.sense.code == "violence":
                     refs = self._actors_of(pobj) or self._object_actor(pobj, frame)
                     if refs:
