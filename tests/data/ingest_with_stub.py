@@ -62,5 +62,6 @@ def stub_extract(articles: list[Article]) -> list[ArticleResult]:
 
 if __name__ == "__main__":
     db, batch_size, *inputs = sys.argv[1:]
+    print("start", flush=True)
     report = ingest(inputs, db=db, batch_size=int(batch_size), extractor=stub_extract)
     print(report.ingested, report.exists, len(report.duplicates), len(report.skipped))

@@ -272,8 +272,8 @@ class _Resolver:
         known = self.kb.person(name, self.published) or (
             self.kb.person(name.split()[-1], self.published) if len(name.split()) > 1 else None)
         if known is not None and not _surname_match(known.name, name) and \
-                known.name.split()[-1].lower() != name.split()[-1].lower():
-            known = None
+                known.name[:1].lower() != name[:1].lower():
+            known = None  # 'Ahmed Khan' is not the 'Imran Khan' the surname finds
         if known is None and _is_surname_only(name):
             key = self._known_person_key(name)
             if key is not None:

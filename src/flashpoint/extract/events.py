@@ -26,6 +26,7 @@ from flashpoint.extract.casualties import casualties, revised_toll
 from flashpoint.extract.dates import DateMention, date_mentions
 from flashpoint.extract.places import PlaceMention, geocode, place_mentions
 from flashpoint.gazetteer import default_kb
+from flashpoint.nlp import text_of
 from flashpoint.model import ActorRef, Attribution, Event, Evidence, Location, Plover, stable_id
 from flashpoint.ontology import describe, is_code
 from flashpoint.ontology.triggers import Lexicon, Sense, lexicon
@@ -116,7 +117,8 @@ def events(doc: Doc, *, article_id: str, actors: ActorIndex, published: date | N
     """
     coder = _Coder(doc, actors, published, dateline, quote_speaker or (lambda _t: None))
     frames = list(coder.frames())
-    return [e for e in _deduplicate(_to_events(frames, article_id=article_id))
+    title_end = text_of(doc).find("\n")
+    return [e for e in _deduplicate(_to_events(frames, article_id=article_id), title_end)
             if e.target is None or e.source is None or e.target.name != e.source.name]
 
 
@@ -761,7 +763,7 @@ class _Coder:
             t = self.doc[i]
             if t.lemma_ in _VICTIM_VERBS and t.i != frame.trigger.i:
                 obj = next((c for c in t.children if c.dep_ in ("dobj", "nsubjpass")), None)
-                if obj is not None:
+                if obj is not None and not _WEAPON_NOUNS.search(obj.lower_):
                     refs = self._actors_of(obj)
                     if refs:
                         return refs
@@ -769,7 +771,7 @@ class _Coder:
         if frame.trigger.lemma_ in _VICTIM_VERBS | {"shoot"}:
             obj = next((c for c in frame.trigger.children if c.dep_ in (
                 "dobj", "nsubjpass", "npadvmod", "oprd") and c.pos_ in ("NOUN", "PROPN")), None)
-            if obj is not None:
+            if obj is not None and not _WEAPON_NOUNS.search(obj.lower_):
                 return self._actors_of(obj) or [self._victim_ref(obj, frame)]
         return []
 
@@ -1122,10 +1124,12 @@ def _compatible(a: ActorRef | None, b: ActorRef | None) -> bool:
     return a.sector is None or b.sector is None or a.sector == b.sector
 
 
-def _same_happening(a: Event, b: Event) -> bool:
+def _same_happening(a: Event, b: Event, title_end: int = -1) -> bool:
     """Two records of one action: same code (for violence, same root and an open
-    target), compatible actors and dates."""
-    if a.negated != b.negated or not (a.date == b.date or None in (a.date, b.date)):
+    target), compatible actors and dates (a headline's date is the story's)."""
+    headline = min(a.evidence.start, b.evidence.start) < title_end
+    if a.negated != b.negated or not (
+            headline or a.date == b.date or None in (a.date, b.date)):
         return False
     if not _compatible(a.source, b.source):
         return False
@@ -1134,15 +1138,15 @@ def _same_happening(a: Event, b: Event) -> bool:
     violent = a.cameo_root in ("18", "19", "20") and b.cameo_root in ("18", "19", "20")
     open_target = (a.target is None or a.target.country is None or b.target is None
                    or b.target.country is None)
-    same_day = a.date is not None and a.date == b.date
+    same_day = headline or (a.date is not None and a.date == b.date)
     return violent and open_target and same_day and a.source is not None and b.source is not None
 
 
-def _deduplicate(evts: Iterable[Event]) -> list[Event]:
+def _deduplicate(evts: Iterable[Event], title_end: int = -1) -> list[Event]:
     """One event per (source, target, action, date): later mentions add nothing new."""
     kept: list[Event] = []
     for ev in evts:
-        twin = next((k for k in kept if _same_happening(k, ev)), None)
+        twin = next((k for k in kept if _same_happening(k, ev, title_end)), None)
         if twin is None:
             kept.append(ev)
             continue
@@ -1153,10 +1157,11 @@ def _deduplicate(evts: Iterable[Event]) -> list[Event]:
             merged = replace(merged, target=ev.target)
         if ev.source and twin.source and twin.source.sector is None and ev.source.sector:
             merged = replace(merged, source=ev.source)
-        if merged.date is None and ev.date is not None:
+        headline = twin.evidence.start < title_end
+        if ev.date is not None and (merged.date is None or headline):  # the body says when
             merged = replace(merged, date=ev.date, date_precision=ev.date_precision,
                              date_text=ev.date_text)
-        if merged.location is None and ev.location is not None:
+        if ev.location is not None and (merged.location is None or headline):
             merged = replace(merged, location=ev.location)
         if merged.killed is None and ev.killed is not None:
             merged = replace(merged, killed=ev.killed, injured=ev.injured)
