@@ -332,7 +332,7 @@ def test_store_sigkill_at_random_moments_then_rerun_has_rows_of_uninterrupted_ru
     kills = 0
     for _ in range(12):  # each rerun has less left to do; stop when one finishes
         proc = _run_stub(killed, inputs, env)
-        time.sleep(rng.uniform(0.1, 0.6) * duration)
+        time.sleep(rng.uniform(0.05, 0.25) * duration)
         if proc.poll() is not None:
             break
         os.kill(proc.pid, signal.SIGKILL)

@@ -858,10 +858,15 @@ class _Coder:
         # The subject's own name ('Pakistan resorted to firing') does not place the act.
         own = own - {t.i for c in frame.anchor.children if c.dep_ in _SUBJ for t in c.subtree}
         candidates: list[PlaceMention] = []
+        violent = _is_violent(frame)
         for p in places:
             span = self.doc.char_span(p.start, p.end, alignment_mode="expand")
             if span is None or not any(t.i in own for t in span):
                 continue
+            if not violent and self.actors.ref_at(span.root) is not None and \
+                    span.root.dep_ in ("pobj", "dobj", "dative") and \
+                    span.root.head.lower_ not in ("in", "at", "near", "from"):
+                continue  # 'sign a deal with Moscow': a government, not a place
             if material or _placed_directly(span, frame.anchor, verbal_ok):
                 candidates.append(p)
         if not candidates:
