@@ -115,8 +115,13 @@ def neighbour_keys(block: str, day: date | None, event_id: str) -> list[int]:
     """The keys a report looks up: its own day and the days within the window."""
     if day is None:
         return [merge_key(block, None, event_id)]
-    return [merge_key(block, day + timedelta(days=d))
-            for d in range(-WINDOW_DAYS, WINDOW_DAYS + 1)]
+    keys = []
+    for d in range(-WINDOW_DAYS, WINDOW_DAYS + 1):
+        try:
+            keys.append(merge_key(block, day + timedelta(days=d)))
+        except OverflowError:  # 0001-01-01 and 9999-12-31 have no neighbour
+            continue
+    return keys
 
 
 def source_key(outlet: str | None, url: str | None, article_id: str) -> str:

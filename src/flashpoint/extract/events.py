@@ -752,6 +752,9 @@ class _Coder:
                 continue  # 'agreed to meet again in Brazil': a place
             if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
                 continue  # 'reopen their embassies': the subject's own
+            if token.head.lower_ == "by" or (token.head.pos_ == "VERB" and token.dep_ in (
+                    "npadvmod", "compound")):
+                continue  # 'a deal brokered by China', 'China-brokered': a third party
             ref = self.actors.ref_at(token)
             if ref is not None and ref.name not in sources and all(r.name != ref.name for r in out):
                 out.append(ref)
