@@ -228,10 +228,12 @@ class _Coder:
         if token.dep_ in ("amod", "compound") or (token.i and token.nbor(-1).text == "-"):
             return None  # 'Pakistan-occupied Kashmir', 'attack helicopter': modifiers
         if token.pos_ in ("VERB", "AUX"):
-            frame = self._verb_frame(token)
-            if frame is None and token.tag_ == "VBG" and token.dep_ in ("pobj", "dobj"):
-                return self._noun_frame(token)  # a gerund used as a noun: 'resorted to firing'
-            return frame
+            if token.tag_ == "VBG" and token.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):
+                # a gerund used as a noun: 'resorted to firing', 'Fighting between X and Y'
+                frame = self._noun_frame(token)
+                if frame is not None:
+                    return frame
+            return self._verb_frame(token)
         if token.pos_ in ("NOUN", "PROPN"):
             return self._noun_frame(token)
         if token.pos_ == "ADJ" and token.lower_ in ("ready", "willing", "prepared"):
@@ -425,6 +427,8 @@ class _Coder:
                 return found
         if verb.dep_ == "relcl":
             return self._actors_of(verb.head)
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # 'flew a drone before attacking'
+            return self._subject_actors(verb.head.head, depth + 1)
         if verb.dep_ in ("conj", "xcomp", "advcl", "acl") and verb.head.i != verb.i:
             head = verb.head
             if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
