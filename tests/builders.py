@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flashpoint import ontology
 from flashpoint.model import (
     Actor,
@@ -101,3 +103,43 @@ def item(art: Article, events: list[tuple], *, origin: str | None = None,
                 i * 10, i * 10 + 8, True, "statement") for i in range(quotes)]
     result = ArticleResult(id=art.id, article_id=aid, actors=actors, events=evs, quotes=qs)
     return BatchItem(origin or art.id or aid[:8], art, "new", result=result)
+
+
+# ------------------------------------------------------------------ stand-in extraction
+
+STUB_ACTORS = {"India": ("IND", "GOV"), "Pakistan": ("PAK", "GOV"),
+               "Washington": ("USA", "GOV"), "Beijing": ("CHN", "GOV"), "Army": ("IND", "MIL"),
+               "Rebels": ("PAK", "REB")}
+STUB_VERBS = {"met": "040", "called": "041", "shelled": "194", "attacked": "190",
+              "urged": "0256", "accused": "112"}
+STUB_PLACES = {"Srinagar": ("Jammu and Kashmir", "IND"), "Lahore": ("Punjab", "PAK"),
+               "Delhi": ("Delhi", "IND")}
+STUB_SENTENCE = re.compile(r"(\w+) (\w+) (\w+) on (\d{4}-\d\d-\d\d)(?: in (\w+))?\.")
+
+
+def stub_extract(articles: list[Article]) -> list[ArticleResult]:
+    """Extraction stand-in: each "<A> <verb> <B> on <YYYY-MM-DD> [in <place>]." is an event."""
+    out = []
+    for art in articles:
+        aid = art.article_id
+        text = art.full_text
+        events = []
+        for m in STUB_SENTENCE.finditer(text):
+            a, verb, b, day, place = m.groups()
+            if a not in STUB_ACTORS or b not in STUB_ACTORS or verb not in STUB_VERBS:
+                continue
+            code = ontology.describe(STUB_VERBS[verb])
+            src = ActorRef(a, a, *STUB_ACTORS[a])
+            tgt = ActorRef(b, b, *STUB_ACTORS[b])
+            loc = (Location(place, *STUB_PLACES[place], precision="city")
+                   if place in STUB_PLACES else None)
+            events.append(Event(
+                event_id=stable_id(aid, m.start(), m.end(), code.code), article_id=aid,
+                evidence=Evidence(m.group(0), m.start(), m.end()), source=src, target=tgt,
+                cameo=code.code, cameo_root=code.root, cameo_name=code.name,
+                plover=Plover(code.plover_type, code.plover_mode), quad_class=code.quad_class,
+                goldstein=code.goldstein, date=day, date_precision="day", date_text=day,
+                location=loc, killed=len(text) % 7 if code.root == "19" else None))
+        out.append(ArticleResult(id=art.id, article_id=aid, actors=[], events=events,
+                                 quotes=[]))
+    return out

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from builders import article, item
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builders import article, item
 from flashpoint import ontology
 from flashpoint.model import (
     Actor,
@@ -27,7 +27,6 @@ from flashpoint.model import (
     Location,
     Plover,
     Quote,
-    stable_id,
 )
 from flashpoint.store import BatchItem, EventFilter, Store, StoreError
 

@@ -49,20 +49,15 @@ def ref_of(nlp: Language, text: str, mention: str, *, published: date = PUBLISHE
          ("Tshisekedi", "COD", "GOV")),
         ("UN Secretary-General Antonio Guterres called for an immediate truce.",
          ("Guterres", "IGO", "IGO")),
-        pytest.param(
-            "Ukrainian President Volodymyr Zelensky asked allies for more air defence.",
-            ("Zelensky", "UKR", "GOV"),
-            marks=pytest.mark.xfail(
-                reason="'Ukrainian President' is read as a role that swallows the demonym, and "
-                       "the knowledge-base entry (spelled 'Zelenskyy') is rejected because the "
-                       "surname spelling differs, so the country is lost",
-                strict=True)),
+        ("Ukrainian President Volodymyr Zelensky asked allies for more air defence.",
+         ("Zelensky", "UKR", "GOV")),
         pytest.param(
             "Egyptian President Abdel Fattah al-Sisi hosted the talks.",
             ("al-Sisi", "EGY", "GOV"),
             marks=pytest.mark.xfail(
-                reason="same gap: demonym + title gives no country and the knowledge-base "
-                       "spelling 'el-Sisi' is not accepted as the same person",
+                reason="'Egyptian President' is read as one role that swallows the demonym, and "
+                       "the knowledge-base entry (spelled 'el-Sisi') is rejected because the "
+                       "surname spelling differs, so the country is lost",
                 strict=True)),
         pytest.param(
             "Jordan's King Abdullah met the visiting envoy.",

@@ -61,12 +61,9 @@ def violent(result: ArticleResult) -> list[Event]:
         ("Turkish President Recep Tayyip Erdogan spoke by phone with Russian President "
          "Vladimir Putin and German Chancellor Olaf Scholz.",
          [("TUR", "RUS", "04", False), ("TUR", "DEU", "04", False)]),
-        pytest.param(
-            "Turkish President Recep Tayyip Erdogan spoke by phone with Russian President "
-            "Vladimir Putin and Ukrainian President Volodymyr Zelensky.",
-            [("TUR", "RUS", "04", False), ("TUR", "UKR", "04", False)],
-            marks=pytest.mark.xfail(reason="'Ukrainian President Volodymyr Zelensky' is coded "
-                                           "with no country (see test_actors)", strict=True)),
+        ("Turkish President Recep Tayyip Erdogan spoke by phone with Russian President "
+         "Vladimir Putin and Ukrainian President Volodymyr Zelensky.",
+         [("TUR", "RUS", "04", False), ("TUR", "UKR", "04", False)]),
         pytest.param(
             "Blinken called Egyptian Foreign Minister Sameh Shoukry on Thursday.",
             [("USA", "EGY", "04", False)],

@@ -161,8 +161,9 @@ class _Coder:
             kept = [f for f in found if not self._is_content_of_other(f, found)
                     and not self._suppressed(f)]
             independent = {f.trigger.i for f in kept} | {f.anchor.i for f in kept}
+            violent_at = tuple(f.trigger.i for f in kept if _is_violent(f))
             for frame in kept:
-                self._finish(frame, sent, independent)
+                self._finish(frame, sent, independent, violent_at)
             finished.extend(self._fold_tolls(kept))
             self._advance_place(sent)
             toll = revised_toll(sent)
@@ -193,7 +194,7 @@ class _Coder:
                 out.append(frame)
                 continue
             into = next((f for f in violent if f is not frame), None)
-            if into is None and by_event:
+            if into is None:  # 'One officer was killed.' after the ambush it belongs to
                 into = self.last_violent
             if into is None:
                 out.append(frame)
@@ -341,7 +342,8 @@ class _Coder:
         return frame.trigger.sent.text.rstrip().endswith("?")
 
     # -- filling a frame ---------------------------------------------------
-    def _finish(self, frame: _Frame, sent: Span, independent: set[int]) -> None:
+    def _finish(self, frame: _Frame, sent: Span, independent: set[int],
+                violent_at: tuple[int, ...] = ()) -> None:
         anchor = frame.anchor
         other = {i for i in independent if i not in (frame.trigger.i, anchor.i)}
         frame.own = own = _exclude_nested(frame.own, other, self.doc)
@@ -363,7 +365,11 @@ class _Coder:
                 frame.sources = [s if s.sector != "CVL" else _located(s, frame.location.country)
                                  for s in frame.sources]  # type: ignore[misc]
         if frame.code[:2] in ("18", "19", "20") or frame.sense.code == "violence":
-            span = self.doc[min(own | {anchor.i}):max(own | {anchor.i}) + 1]
+            # A toll ('…, killing 11 civilians') belongs to the violence stated just
+            # before it, whatever the parser hung it on.
+            later = [i for i in violent_at if i > frame.trigger.i]
+            end = min([sent.end, *later])
+            span = self.doc[min(own | {anchor.i}):max(end, frame.trigger.i + 1)]
             counts = casualties(span)
             frame.killed, frame.injured = counts.killed, counts.injured
             if frame.sources:
