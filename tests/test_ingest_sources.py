@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from builders import stub_extract
 
@@ -44,6 +45,7 @@ def feed(base: str, items: list[tuple[str, str, str | None]], *, title: str = "B
 
 
 def split(items):
+    items = list(items)
     good = [i for i in items if isinstance(i, Input)]
     bad = [i for i in items if isinstance(i, BadInput)]
     return good, bad
@@ -267,7 +269,7 @@ def test_ingest_sources_wire_copy_is_linked_not_counted(tmp_path):
     articles = store.articles()
     copy = articles[articles["id"] == "copy"].iloc[0]
     assert copy["duplicate_of"] == articles[articles["id"] == "orig"].iloc[0]["article_id"]
-    assert copy["similarity"] >= dedup.THRESHOLD and copy["num_reports"] is None
+    assert copy["similarity"] >= dedup.THRESHOLD and pd.isna(copy["num_reports"])
     [event] = store.events().to_dict("records")
     assert event["num_articles"] == 1
 

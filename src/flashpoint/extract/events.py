@@ -154,6 +154,11 @@ class _Coder:
         finished: list[_Frame] = []
         for sent in sents:
             self._places[sent.start] = place_mentions(sent, exclude=self.dateline)
+        # Until the story names a place, it happens where the story first places anything.
+        self.narrative_place = next((p.location for sent in sents
+                                     for p in self._places[sent.start]
+                                     if self._story_place(p)), None)
+        for sent in sents:
             found = [f for f in (self._frame(t) for t in sent) if f is not None]
             at = {f.trigger.i for f in found}
             # 'expressed support for dialogue': the verb's reading wins over its object's.
@@ -208,12 +213,16 @@ class _Coder:
     def _advance_place(self, sent: Span) -> None:
         """The place the story is about: the last specific place named so far."""
         for p in self._places.get(sent.start, []):
-            token = self.doc.char_span(p.start, p.end, alignment_mode="expand")
-            if token is not None and self.actors.ref_at(token.root) is not None and \
-                    token.root.dep_ in ("nsubj", "nsubjpass", "dobj", "conj", "poss", "compound"):
-                continue  # 'Moscow and Kyiv signed': governments, not places
-            if p.location.precision != "country" and p.location.country:
+            if self._story_place(p):
                 self.narrative_place = p.location
+
+    def _story_place(self, place: PlaceMention) -> bool:
+        """A specific place where things happen, not a government named by its capital."""
+        token = self.doc.char_span(place.start, place.end, alignment_mode="expand")
+        if token is not None and self.actors.ref_at(token.root) is not None and \
+                token.root.dep_ in ("nsubj", "nsubjpass", "dobj", "conj", "poss", "compound"):
+            return False  # 'Moscow and Kyiv signed': governments, not places
+        return place.location.precision != "country" and place.location.country is not None
 
     def _advance_narrative_date(self, sent: Span) -> None:
         for mention in self._dates.get(sent.start, []):

@@ -97,7 +97,7 @@ class FieldMap:
         out = {}
         for name in ("text", "title", "published", "url", "outlet", "id"):
             value = _lookup(record, getattr(self, name))
-            if value not in (None, ""):
+            if value is not None and (value != "" or name == "text"):
                 out[name] = value
         return out
 
@@ -233,8 +233,10 @@ def article_from_html(data: bytes | str, source: str, *, url: str | None = None,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            doc = trafilatura.bare_extraction(data, url=url, with_metadata=True,
-                                              include_comments=False, include_tables=False)
+            doc = trafilatura.bare_extraction(
+                data, url=url, with_metadata=True, include_comments=False, include_tables=False,
+                # dates from the page's markup only: no guessing from copyright lines
+                date_extraction_params={"extensive_search": False, "original_date": True})
         except Exception as err:  # noqa: BLE001 - a parser failure is a bad input
             raise BadInput(source, f"HTML could not be parsed ({type(err).__name__})") from None
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
