@@ -461,8 +461,9 @@ class _Coder:
         # 'X and Y' the parser hung one under the other: any actor with a 'cc' child.
         coordinated = [t for t in token.subtree if t.i != token.i and self.actors.ref_at(t)
                        and any(c.dep_ == "cc" for c in t.children)]
-        if self._has_of_actor(token):
-            coordinated = []
+        if self._has_of_actor(token) or (
+                self.actors.ref_at(token) and len(self._modifier_actors(token)) > 1):
+            coordinated = []  # the modifiers name the parties ('Indian and Pakistani troops')
         for t in [token, *token.conjuncts, *coordinated]:
             several = self._modifier_actors(t) if self.actors.ref_at(t) else []
             if self._has_of_actor(t) or len(several) > 1:
@@ -480,7 +481,8 @@ class _Coder:
             ref = self.actors.ref_at(t)
             if ref is not None and ref.country is None and ref.sector is None:
                 ref = None  # a name we know nothing about ('the pilot's MiG-21 Bison')
-            ref = ref or self._modifier_actor(t)
+            ref = ref or self._modifier_actor(t) or (
+                self._named_by(t) if t.dep_ in ("amod", "compound", "poss") else None)
             if ref is not None and all(ref.name != r.name for r in out):
                 out.append(ref)
         return out
@@ -513,13 +515,17 @@ class _Coder:
     def _named_by(self, token: Token) -> ActorRef | None:
         """The actor a modifier word names: a mention, or a bare demonym ('Armenian')."""
         ref = self.actors.ref_at(token)
-        if ref is not None:
-            return ref
+        mention = self.actors.mention_at(token)
+        if ref is not None and (mention is None or token.i == self.doc[
+                mention.start:mention.end].root.i):
+            return ref  # the word is the name itself, not a modifier inside a longer one
         org = self.kb.organisation(token.text)
         if org is not None and org.kind != "country":
             return ActorRef(org.name, token.text, org.country, org.sector, org.org)
         code = self.kb.demonym(token.text) or self.kb.country(token.text)
-        return ActorRef(token.text, token.text, code, None) if code else None
+        if code:
+            return ActorRef(token.text, token.text, code, ref.sector if ref else None)
+        return ref
 
     def _modifier_actor(self, token: Token) -> ActorRef | None:
         """'US commitment', 'Trump's concern', 'embassies of Rwanda': the actor inside."""
