@@ -210,7 +210,7 @@ def fill_events(store: Any, rows: int) -> float:
              ELSE list_element(?, (hash(i, 2) % {len(_COUNTRIES)})::INT + 1) END AS tc,
         list_element(?, (hash(i, 3) % {len(_SECTORS)})::INT + 1) AS ss,
         list_element(?, (hash(i, 4) % {len(_SECTORS)})::INT + 1) AS ts,
-        list_element(?, (hash(i, 5) % {len(_CODES)})::INT + 1) AS code,
+        (hash(i, 5) % {len(_CODES)})::INT + 1 AS ci,
         DATE '2022-01-01' + (hash(i, 6) % 1096)::INT AS d
       FROM range(?) t(i))
     SELECT printf('%016x', hash(i, 7)) AS canonical_id, i + 1 AS global_id,
@@ -219,8 +219,9 @@ def fill_events(store: Any, rows: int) -> float:
       sc || ss AS source_code, sc AS source_country, nullif(ss, '') AS source_sector,
       'Actor ' || sc AS source_name, tc || ts AS target_code, tc AS target_country,
       nullif(ts, '') AS target_sector, 'Actor ' || tc AS target_name,
-      code AS cameo, code[1:2] AS cameo_root, 'generated' AS cameo_name,
-      map_extract(?, code)[1] AS quad_class, map_extract(?, code)[1] AS goldstein,
+      list_element(?, ci) AS cameo, list_element(?, ci)[1:2] AS cameo_root,
+      'generated' AS cameo_name,
+      list_element(?, ci) AS quad_class, list_element(?, ci) AS goldstein,
       CASE WHEN hash(i, 9) % 3 = 0 THEN 'Place ' || (hash(i, 10) % 500)::VARCHAR END
         AS location_name,
       CASE WHEN hash(i, 9) % 3 = 0 THEN tc END AS location_country,
@@ -228,9 +229,10 @@ def fill_events(store: Any, rows: int) -> float:
       (hash(i, 12) % 5)::INT + 1 AS num_reports, (hash(i, 12) % 4)::INT + 1 AS num_articles,
       (hash(i, 12) % 3)::INT + 1 AS num_sources, d AS first_seen, d + 1 AS last_seen,
       'Generated evidence sentence number ' || i::VARCHAR AS evidence_text
+    FROM base
     """
-    store.con.execute(sql, [_COUNTRIES, _COUNTRIES, _SECTORS, _SECTORS, _CODES, rows,
-                            quads, golds])
+    store.con.execute(sql, [_COUNTRIES, _COUNTRIES, _SECTORS, _SECTORS, rows, _CODES,
+                            _CODES, [quads[c] for c in _CODES], [golds[c] for c in _CODES]])
     return time.perf_counter() - started
 
 

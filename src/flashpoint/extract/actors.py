@@ -274,6 +274,9 @@ class _Resolver:
         if known is not None and not _surname_match(known.name, name) and \
                 known.name[:1].lower() != name[:1].lower():
             known = None  # 'Ahmed Khan' is not the 'Imran Khan' the surname finds
+        if known is not None and described.country and known.country != described.country \
+                and len(name.split()) == 1:
+            known = None  # 'Jordan's King Abdullah' is not India's Omar Abdullah
         if known is None and _is_surname_only(name):
             key = self._known_person_key(name)
             if key is not None:
@@ -340,6 +343,8 @@ class _Resolver:
                 titles.add(value.title)
                 if role_title is None or value.sector:
                     role_title, role_sector = value.title, value.sector or role_sector
+                if country is None and n > 1:  # 'Egyptian President', 'Britain's prime minister'
+                    country = self._country_word(words[i])
             i += n
         if org_entry is not None:
             return _Description(org_entry.country if org_entry.country != "IGO" or not country
@@ -348,6 +353,10 @@ class _Resolver:
         if country is None and role_title is not None:
             country = self.focus if role_sector in ("MIL", "COP") else None
         return _Description(country, role_sector, None, role_title, frozenset(titles))
+
+    def _country_word(self, word: str) -> str | None:
+        word = re.sub(r"'s$", "", word)
+        return self.kb.country(word) or self.kb.demonym(word) or self.kb.capital(word)
 
     def _lookup(self, text: str) -> tuple[str, object] | None:
         if not text or text in _PREFIX_GLUE:
