@@ -201,17 +201,9 @@ def test_actors_aliases_collect_later_mentions(nlp: Language) -> None:
          "Joe Biden"),
         (("The president of the United States called for a ceasefire.", "2025-05-08"),
          "Donald Trump"),
-        pytest.param(
-            ("The French president called for calm.", "2024-03-08"), "Emmanuel Macron",
-            marks=pytest.mark.xfail(reason="'French president' is looked up as one role, so the "
-                                           "demonym gives no country and no holder is found",
-                                    strict=True)),
-        pytest.param(
-            ("Britain's prime minister said the strikes were justified.", "2024-09-08"),
-            "Keir Starmer",
-            marks=pytest.mark.xfail(reason="a possessive country before a title "
-                                           "(\"Britain's prime minister\") finds no holder",
-                                    strict=True)),
+        (("The French president called for calm.", "2024-03-08"), "Emmanuel Macron"),
+        (("Britain's prime minister said the strikes were justified.", "2024-09-08"),
+         "Keir Starmer"),
         pytest.param(
             ("The US secretary of state arrived in Riyadh.", "2025-05-08"), "Marco Rubio",
             marks=pytest.mark.xfail(reason="'The US secretary of state' finds no holder; only "
