@@ -280,8 +280,8 @@ class _Resolver:
         if known is None and _is_surname_only(name):
             key = self._known_person_key(name)
             if key is not None:
-                self.index.mention(prefix[0].i if prefix else ent.start, ent.end, key,
-                                   "person", self.doc[prefix[0].i if prefix else ent.start:ent.end].text)
+                start = prefix[0].i if prefix else ent.start
+                self.index.mention(start, ent.end, key, "person", self.doc[start:ent.end].text)
                 return
         builder = _Builder(name=name if known is None or len(name.split()) > 1 else known.name,
                            country=known.country if known else described.country,
@@ -429,9 +429,9 @@ class _Resolver:
         if not words:
             return
         text = self.doc[words[0].i:words[-1].i + 1].text
-        if role.person and not self._has_modifier(chunk):
-            if self._refer_back(chunk, kind="title", title=role.title):
-                return
+        if role.person and not self._has_modifier(chunk) and \
+                self._refer_back(chunk, kind="title", title=role.title):
+            return
         described = self.describe(text)
         tail = [t for t in root.subtree if t.i > root.i][:8]
         if tail and (described.country is None or described.org is None):
@@ -495,9 +495,10 @@ class _Resolver:
             org = self.kb.organisation(_strip_det(text), self.published)
             if org is not None and org.kind != "country":
                 return org
-        ref = self.index.ref_at(pobj)
-        if ref is not None and not self.index.builder(self.index.key_at(pobj)).person and ref.sector:
-            return Entry(ref.name, ref.country, ref.sector, ref.org, kind="group")
+        key = self.index.key_at(pobj)
+        owner = self.index.builder(key) if key is not None else None
+        if owner is not None and not owner.person and owner.sector:
+            return Entry(owner.name, owner.country, owner.sector, owner.org, kind="group")
         return None
 
     def _has_modifier(self, chunk: Span) -> bool:

@@ -26,10 +26,10 @@ from flashpoint.extract.casualties import casualties, revised_toll
 from flashpoint.extract.dates import DateMention, date_mentions
 from flashpoint.extract.places import PlaceMention, geocode, place_mentions
 from flashpoint.gazetteer import default_kb
-from flashpoint.nlp import text_of
 from flashpoint.model import ActorRef, Attribution, Event, Evidence, Location, Plover, stable_id
+from flashpoint.nlp import text_of
 from flashpoint.ontology import describe, is_code
-from flashpoint.ontology.triggers import Lexicon, Sense, lexicon
+from flashpoint.ontology.triggers import WORDS, Lexicon, Sense, lexicon
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CLAUSE = ("ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "parataxis")
@@ -39,9 +39,8 @@ _CONVERSATION = re.compile(r"^(call|phone|talk|meeting|conversation|discussion|c
                            r"telephone|readout|exchange)s?$")
 _PHONE = re.compile(r"\b(phone|telephone|call|calls|called|calling|video link|spoke by)\b",
                     re.I)
-_REPORTING = {"say", "tell", "report", "add", "state", "write", "post", "tweet", "announce",
-              "claim", "allege", "note", "insist", "declare", "confirm", "quote"}
-_NEGATORS = {"deny", "refuse", "reject", "decline", "fail"}
+_REPORTING = WORDS["reporting"]
+_NEGATORS = WORDS["negators"]
 _CONTENT_HOSTS = {"appeal", "demand", "intent", "threaten", "reject"}
 _FUTURE = {"will", "would", "shall", "'ll"}
 _HYPOTHETICAL = {"could", "might", "may"}
@@ -55,21 +54,14 @@ _STATE_MEDIA = re.compile(r"\b(state-run|state media|state television|state tv|"
 _STATEMENT = re.compile(r"\b(statement|readout|communique|press release)\b", re.I)
 _PRESS = re.compile(r"\b(reporters|press conference|news conference|journalists|briefing)\b",
                     re.I)
-_CLAIM_VERBS = {"claim", "carry", "conduct", "launch", "mount", "stage", "perpetrate", "execute",
-                "blame", "attribute"}
+_CLAIM_VERBS = WORDS["claim_verbs"]
 _FIRST_PERSON = {"i", "we"}
-_BELONGING = {"embassy", "mission", "consulate", "delegation", "envoy", "ambassador", "forces",
-              "troops", "army", "navy", "soldiers", "government", "officials", "leaders",
-              "ministers", "president", "people", "citizens", "nationals", "positions"}
-_ROLE_NOUNS = {"role", "involvement", "responsibility", "part", "hand", "link", "links"}
-_ACT_NOUNS = {"attack", "bombing", "violence", "strike", "launch", "test", "decision", "move", "incursion", "provocation", "aggression",
-              "killing", "action", "operation", "raid", "seizure", "detention",
-              "arrest", "execution", "expulsion", "annexation", "occupation", "deployment"}
-_TOLL_VERBS = {"kill", "injure", "wound", "die", "hurt"}
-_WEAPON_NOUNS = re.compile(r"^(missiles?|ballistic|rockets?|drones?|shells?|mortars?|rounds?|shots?|"
-                           r"bullets?|gas|cannons?|guns?|bombs?|grenades?|artillery|salvos?|"
-                           r"projectiles?|munitions?|fire|flares?|lasers?|weapons?)$")
-_VICTIM_VERBS = {"eliminate", "destroy", "defeat", "crush", "kill", "injure", "wound", "hurt", "target", "hit", "strike", "attack"}
+_BELONGING = WORDS["belonging"]
+_ROLE_NOUNS = WORDS["role_nouns"]
+_ACT_NOUNS = WORDS["act_nouns"]
+_TOLL_VERBS = WORDS["toll_verbs"]
+_VICTIM_VERBS = WORDS["victim_verbs"]
+_WEAPON_NOUNS = re.compile(r"^(" + "|".join(sorted(WORDS["weapon_nouns"])) + r")s?$")
 _GATHERING_CODES = {"040", "042", "043", "044", "045", "046", "036", "057", "030", "031", "039"}
 _MATERIAL_ROOTS = {"06", "07", "08", "14", "15", "17", "18", "19", "20"}
 

@@ -98,7 +98,8 @@ class _SpeakerFinder:
             if ref is not None:
                 self.issuers.append((token.i, ref))
 
-    def speaker(self, span: QuoteSpan, previous: Quote | None) -> tuple[ActorRef | None, str | None]:
+    def speaker(self, span: QuoteSpan,
+                previous: Quote | None) -> tuple[ActorRef | None, str | None]:
         inside = self.doc.char_span(span.start, span.end, alignment_mode="expand")
         if inside is None:
             return None, None

@@ -21,7 +21,10 @@ from flashpoint.model import Article
 MAX_TEXT_BYTES = 1_000_000
 MIN_WORDS = 3
 _ENGLISH_FUNCTION_WORDS = frozenset(
-    ["the", "a", "an", "of", "to", "in", "on", "and", "or", "for", "with", "by", "at", "from", "that", "this", "is", "was", "were", "are", "be", "been", "has", "had", "have", "said", "says", "it", "its", "as", "after", "before", "over", "he", "she", "they", "his", "her", "their", "not", "but"]
+    {"the", "a", "an", "of", "to", "in", "on", "and", "or", "for", "with", "by", "at", "from",
+     "that", "this", "is", "was", "were", "are", "be", "been", "has", "had", "have", "said",
+     "says", "it", "its", "as", "after", "before", "over", "he", "she", "they", "his", "her",
+     "their", "not", "but"}
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 

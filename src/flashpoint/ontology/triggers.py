@@ -51,6 +51,7 @@ class Lexicon:
     classes: dict[str, dict[str, str]]
     weapons: tuple[tuple[str, re.Pattern[str]], ...]
     violence: dict[str, dict[str, str]]
+    words: dict[str, frozenset[str]]
 
     def topic(self, complement: str) -> str | None:
         """The first topic whose cue the complement matches."""
@@ -103,4 +104,8 @@ def lexicon() -> Lexicon:
         classes=raw["classes"],
         weapons=tuple((w["name"], re.compile(w["cue"])) for w in raw["violence"]["weapons"]),
         violence={k: raw["violence"][k] for k in ("state", "nonstate")},
+        words={k: frozenset(v) for k, v in raw["words"].items()},
     )
+
+
+WORDS = lexicon().words
