@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from flashpoint.extract.actors import ActorIndex
 from flashpoint.extract.casualties import casualties, revised_toll
 from flashpoint.extract.dates import DateMention, date_mentions
-from flashpoint.extract.places import PlaceMention, geocode, place_mentions
+from flashpoint.extract.places import PlaceMention, place_mentions
 from flashpoint.gazetteer import default_kb
 from flashpoint.model import ActorRef, Attribution, Event, Evidence, Location, Plover, stable_id
 from flashpoint.nlp import text_of
@@ -32,7 +32,6 @@ from flashpoint.ontology import describe, is_code
 from flashpoint.ontology.triggers import WORDS, Lexicon, Sense, lexicon
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
-_CLAUSE = ("ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "parataxis")
 _RECIPIENT_PREPS = ("with", "to", "on", "at", "against", "toward", "towards", "upon")
 _VIOLENT_PREPS = ("at", "on", "against", "into", "upon")
 _CONVERSATION = re.compile(r"^(call|phone|talk|meeting|conversation|discussion|conference|"
@@ -44,6 +43,7 @@ _NEGATORS = WORDS["negators"]
 _CONTENT_HOSTS = {"appeal", "demand", "intent", "threaten", "reject"}
 _FUTURE = {"will", "would", "shall", "'ll"}
 _HYPOTHETICAL = {"could", "might", "may"}
+_HYPOTHETICAL_HEADS = {"if", "unless", "whether"}
 _GROUP_REFS = re.compile(r"^(both|the two)\s+(leaders|sides|countries|nations|parties|"
                          r"governments|neighbours|neighbors|men|ministers|presidents|armies)$",
                          re.I)
@@ -921,9 +921,6 @@ class _Coder:
                 yield replace(frame, sources=[s] if s else [], targets=[t])
 
 
-_HYPOTHETICAL_HEADS = {"if", "unless", "whether"}
-
-
 def _is_violent(frame: _Frame) -> bool:
     return frame.sense.code == "violence" or frame.code[:2] in ("18", "19", "20")
 
@@ -1192,9 +1189,3 @@ def _deduplicate(evts: Iterable[Event], title_end: int = -1) -> list[Event]:
             merged = replace(merged, killed=ev.killed, injured=ev.injured)
         kept[kept.index(twin)] = merged
     return kept
-
-
-def place_country(name: str) -> str | None:
-    """Country of a named place, for targets of violence against places."""
-    loc = geocode(name)
-    return loc.country if loc else None

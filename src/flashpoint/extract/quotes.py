@@ -12,7 +12,6 @@ statement said") resolve to whoever issued it earlier in the article.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -234,10 +233,3 @@ def speaker_lookup(doc: Doc, found: list[Quote]) -> dict[int, ActorRef]:
             for t in span:
                 out[t.i] = q.speaker
     return out
-
-
-def iter_quoted_tokens(doc: Doc, found: list[Quote]) -> Iterator[Token]:
-    for q in found:
-        span = doc.char_span(q.start, q.end, alignment_mode="expand")
-        if span is not None:
-            yield from span
