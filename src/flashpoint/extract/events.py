@@ -162,6 +162,7 @@ class _Coder:
             for frame in kept:
                 self._finish(frame, sent, independent, violent_at)
             finished.extend(self._fold_tolls(kept))
+            finished.extend(self._calls_stated(kept))
             self._advance_place(sent)
             toll = revised_toll(sent)
             if toll.killed is not None and self.last_violent is not None:
@@ -171,6 +172,18 @@ class _Coder:
             yield from self._expand(frame)
         yield from self._denials
 
+
+    def _calls_stated(self, frames: list[_Frame]) -> list[_Frame]:
+        """'Lula urged Maduro in a phone call': the call is an event of its own (041)."""
+        calls = []
+        for frame in frames:
+            if not frame.sense.verbal or frame.code[:2] == "04" or not frame.targets:
+                continue
+            if any(self.doc[i].lemma_ in ("call", "conversation") and self.doc[i].dep_ == "pobj"
+                   and self.doc[i].head.lower_ in ("in", "during") for i in frame.own):
+                sense = Sense(code="041", verbal=True)
+                calls.append(replace(frame, code="041", sense=sense))
+        return calls
 
     def _fold_tolls(self, frames: list[_Frame]) -> list[_Frame]:
         """Killings stated without a killer belong to the violence that caused them.
@@ -1007,17 +1020,19 @@ def _noun_agent(noun: Token) -> Token | None:
 
 
 def _negated(token: Token) -> bool:
+    """'did not attend', 'denied carrying out', 'refused to sign', 'did not try to …'."""
     if any(c.dep_ == "neg" for c in token.children):
         return True
     node = token
     for _ in range(3):
         if node.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl"):
             return False
-        node = node.head
+        dep, node = node.dep_, node.head
         if node.lemma_.lower() in _NEGATORS:
             return True
-        if any(c.dep_ == "neg" for c in node.children) and node.pos_ == "VERB" and \
-                node.lemma_ not in _REPORTING:
+        # a negated verb negates what it governs directly ('did not agree to sign'),
+        # not a clause reported under it or joined to it
+        if dep == "xcomp" and any(c.dep_ == "neg" for c in node.children):
             return True
     return False
 
