@@ -373,6 +373,10 @@ class _Coder:
         frame.evidence = sent
         frame.date = self._date(frame, own, sent)
         frame.location = self._location(frame, own, sent)
+        police = [s for s in frame.sources if s.sector == "COP" and s.country]
+        if police:  # 'Police shot dead 13 people': the force's own residents
+            frame.targets = [_located(t, police[0].country) if t and t.sector == "CVL" else t
+                             for t in frame.targets]
         if frame.location is not None and frame.location.country:
             frame.targets = [_located(t, frame.location.country) for t in frame.targets]
             if frame.location is not self.narrative_place:
