@@ -638,6 +638,8 @@ class _Coder:
                         if self.doc[i].pos_ == "NOUN" and (
                             self.doc[i].lemma_.lower() in _ACT_NOUNS
                             or self.doc[i].lemma_.lower() in self.lex.nouns)), obj)
+        if obj is not None and obj.lower_ in ("it", "this", "that") and self.last_material:
+            return self._perpetrator(self.last_material)  # 'calling it a violation'
         if obj is None or self.actors.ref_at(obj) is not None:
             return None
         agent = _noun_agent(obj)
@@ -649,10 +651,15 @@ class _Coder:
                            for s in self.lex.nouns.get(obj.lemma_.lower(), ()))
         if not violent_noun and obj.lemma_.lower() not in _ACT_NOUNS:
             return None
-        last = self.last_material
-        if last is None or not last.sources:
+        return self._perpetrator(self.last_material) if self.last_material else None
+
+    @staticmethod
+    def _perpetrator(frame: _Frame) -> list[ActorRef] | None:
+        """Who is blamed for an act: the state or group behind it, not its weapon or unit."""
+        source = frame.sources[0] if frame.sources else None
+        if source is None:
             return None
-        return [last.sources[0]] if last.sources[0] is not None else None
+        return [replace(source, sector=None) if source.sector == "MIL" else source]
 
     def _own_side(self, frame: _Frame, target: ActorRef) -> bool:
         """'Rubio expressed US support': a source's own country is not its recipient."""
