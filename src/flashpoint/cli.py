@@ -18,7 +18,7 @@ from flashpoint.model import ArticleResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news articles into coded event data.")
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one line per message, never wrapped
 
 
 class OutputFormat(str, Enum):
@@ -69,15 +69,23 @@ def _print_result(result: ArticleResult, fmt: OutputFormat) -> None:
 
 def _events_table(result: ArticleResult) -> Table:
     table = Table(title=f"{result.id or result.article_id[:12]}: {len(result.events)} events, "
-                  f"{len(result.quotes)} quotes", show_lines=False, expand=True)
-    for column in ("date", "source", "action", "target", "where", "killed", "evidence"):
-        table.add_column(column, overflow="fold")
+                  f"{len(result.quotes)} quotes", show_lines=True, expand=True)
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("source → target", ratio=2)
+    table.add_column("action", ratio=2)
+    table.add_column("where", ratio=1)
+    table.add_column("killed", justify="right")
+    table.add_column("evidence", ratio=3)
     for e in result.events:
         action = f"{e.cameo} {e.cameo_name}" + (" [red](negated)[/]" if e.negated else "")
-        table.add_row(e.date or "?", _actor(e.source), action, _actor(e.target),
+        table.add_row(e.date or "?", f"{_actor(e.source)} → {_actor(e.target) or '—'}", action,
                       e.location.name if e.location else "",
-                      "" if e.killed is None else str(e.killed), e.evidence.text[:120])
+                      "" if e.killed is None else str(e.killed), _clip(e.evidence.text, 110))
     return table
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 def _actor(ref: object) -> str:
