@@ -158,9 +158,6 @@ def test_cli_extract_jsonl_batch_with_bad_line(tmp_path: Path,
     assert "Traceback" not in result.output
 
 
-@pytest.mark.xfail(reason="error messages go through rich, which wraps stderr at the terminal "
-                          "width and so splits a long file name over two lines",
-                   strict=True)
 def test_cli_extract_error_keeps_long_path_whole(tmp_path: Path) -> None:
     folder = tmp_path / ("a_folder_with_a_rather_long_name_" * 2) / "and_another_level"
     folder.mkdir(parents=True)
