@@ -469,7 +469,8 @@ class _Coder:
         out: list[ActorRef] = []
         # 'X and Y' the parser hung one under the other: any actor with a 'cc' child.
         coordinated = [t for t in token.subtree if t.i != token.i and self.actors.ref_at(t)
-                       and any(c.dep_ == "cc" for c in t.children)]
+                       and any(c.dep_ == "cc" for c in t.children)
+                       ] if self.actors.ref_at(token) is not None else []
         if self._has_of_actor(token) or (
                 self.actors.ref_at(token) and len(self._modifier_actors(token)) > 1):
             coordinated = []  # the modifiers name the parties ('Indian and Pakistani troops')
