@@ -626,7 +626,8 @@ def _noun_phrases(sent: Span) -> Iterable[Span]:
         yield chunk
     for token in sent:
         # Plural group nouns the chunker misses ("Police fired", "Residents said").
-        if token.i not in seen and token.pos_ in ("NOUN", "PROPN") and token.dep_ in (
+        subject = token.dep_ in ("nsubj", "nsubjpass")  # 'The 62-year-old warned'
+        if token.i not in seen and (token.pos_ in ("NOUN", "PROPN") or subject) and token.dep_ in (
             "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"
         ):
             yield sent.doc[token.left_edge.i if token.left_edge.i >= sent.start else token.i:

@@ -436,8 +436,9 @@ class _Coder:
     def _subject_actors(self, verb: Token, depth: int = 0) -> list[ActorRef]:
         if depth > 4:
             return []
-        passive = any(c.dep_ == "nsubjpass" for c in verb.children)
-        if passive:
+        passive = any(c.dep_ == "nsubjpass" for c in verb.children) or (
+            verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children))
+        if passive:  # 'struck by Israel', 'a deal brokered by China'
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
             return self._actors_of(pobj) if pobj is not None else []
