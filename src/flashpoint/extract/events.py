@@ -334,6 +334,7 @@ class _Coder:
         own_agent = trigger.pos_ in ("NOUN", "PROPN") and _noun_agent(trigger) is not None
         has_subject = any(c.dep_ in _SUBJ and self.actors.ref_at(c) is not None
                           for c in frame.anchor.children)
+        by_agent = any(c.dep_ == "agent" for c in frame.anchor.children)  # 'brokered by X'
         node = frame.anchor
         for _ in range(8):
             if node.dep_ == "ROOT" or node.head.i == node.i:
@@ -346,7 +347,7 @@ class _Coder:
                 return False  # 'refused to sign': reported, with its negation
             if host.sense.code in _CONTENT_HOSTS or host.code[:2] in ("02", "03", "10", "12",
                                                                           "13"):
-                return frame.anchor.dep_ != "conj"
+                return frame.anchor.dep_ != "conj" and not by_agent
             host_violent = host.sense.code == "violence" or host.code[:2] in ("18", "19", "20")
             if violent and host_violent and not own_agent and not has_subject:
                 return True
