@@ -459,7 +459,12 @@ class _Coder:
             head = verb.head
             if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
                 agent = _noun_agent(head)
-                return self._actors_of(agent) if agent is not None else self._actors_of(head)
+                if agent is not None:
+                    return self._actors_of(agent)
+                if head.dep_ in ("dobj", "pobj") and self.actors.ref_at(head) is None:
+                    # 'published a notice deploying the army': the one who published it
+                    return self._subject_actors(head.head, depth + 1)
+                return self._actors_of(head)
             return self._subject_actors(head, depth + 1)
         speaker = self.quote_speaker(verb)
         return [speaker] if speaker is not None else []
@@ -799,7 +804,8 @@ class _Coder:
             if token.head.lower_ == "by" or (token.head.pos_ == "VERB" and token.dep_ in (
                     "npadvmod", "compound")):
                 continue  # 'a deal brokered by China', 'China-brokered': a third party
-            ref = self.actors.ref_at(token)
+            ref = self.actors.ref_at(token) or (  # 'any new Israeli attack'
+                self._named_by(token) if token.dep_ in ("amod", "compound") else None)
             if ref is not None and ref.name not in sources and all(r.name != ref.name for r in out):
                 out.append(ref)
         return out
