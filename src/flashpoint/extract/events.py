@@ -1147,10 +1147,8 @@ def _to_events(frames: Iterable[_Frame], *, article_id: str) -> Iterator[Event]:
             ev = ev[:-1]
         confidence = 0.4 + 0.2 * (source is not None) + 0.2 * f.explicit_target + \
             0.1 * (f.date is not None) + 0.1 * (f.trigger.pos_ == "VERB")
-        yield Event(
-            event_id=stable_id(article_id, ev.start_char, ev.end_char, f.code,
-                               source.code if source else None, target.code if target else None,
-                               f.negated),
+        event = Event(
+            event_id="",
             article_id=article_id,
             evidence=Evidence(ev.text, ev.start_char, ev.end_char),
             source=source, target=target,
@@ -1164,6 +1162,7 @@ def _to_events(frames: Iterable[_Frame], *, article_id: str) -> Iterator[Event]:
             negated=f.negated, modality=f.modality, attribution=f.attribution,
             confidence=round(min(confidence, 0.99), 2),
         )
+        yield replace(event, event_id=_event_id(event))
 
 
 def _located(target: ActorRef | None, country: str) -> ActorRef | None:
@@ -1208,6 +1207,9 @@ def _deduplicate(evts: Iterable[Event], title_end: int = -1) -> list[Event]:
             kept.append(ev)
             continue
         merged = twin
+        if twin.evidence.start < title_end <= ev.evidence.start:
+            # the body states what a headline sums up
+            merged = replace(merged, evidence=ev.evidence)
         if ev.target and (twin.target is None or twin.target.country is None or (
                 twin.target.sector is None and ev.target.sector
                 and ev.target.country == twin.target.country)):
@@ -1222,5 +1224,12 @@ def _deduplicate(evts: Iterable[Event], title_end: int = -1) -> list[Event]:
             merged = replace(merged, location=ev.location)
         if merged.killed is None and ev.killed is not None:
             merged = replace(merged, killed=ev.killed, injured=ev.injured)
-        kept[kept.index(twin)] = merged
-    return kept
+        kept[kept.index(twin)] = replace(merged, event_id=_event_id(merged))
+    # A headline no sentence of the body confirms is too compressed to code on its own.
+    return [e for e in kept if e.evidence.start >= title_end]
+
+
+def _event_id(ev: Event) -> str:
+    return stable_id(ev.article_id, ev.evidence.start, ev.evidence.end, ev.cameo,
+                     ev.source.code if ev.source else None, ev.target.code if ev.target else None,
+                     ev.negated)
