@@ -69,14 +69,14 @@ _EVENT_CORE: list[tuple[str, str]] = [
 
 TABLES: dict[str, list[tuple[str, str]]] = {
     "articles": [
-        ("article_id", "VARCHAR"), ("seq", "BIGINT"), ("id", "VARCHAR"), ("origin", "VARCHAR"),
+        ("article_id", "VARCHAR"), ("akey", "BIGINT"), ("seq", "BIGINT"), ("id", "VARCHAR"), ("origin", "VARCHAR"),
         ("url", "VARCHAR"), ("outlet", "VARCHAR"), ("published", "DATE"), ("title", "VARCHAR"),
         ("text", "VARCHAR"), ("language", "VARCHAR"), ("dateline", "VARCHAR"),
         ("duplicate_of", "VARCHAR"), ("similarity", "DOUBLE"), ("num_reports", "INTEGER"),
         ("minhash", "BLOB"), ("ingested_at", "TIMESTAMP"),
     ],
     "article_copies": [
-        ("origin", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"), ("url", "VARCHAR"),
+        ("origin", "VARCHAR"), ("article_id", "VARCHAR"), ("akey", "BIGINT"), ("id", "VARCHAR"), ("url", "VARCHAR"),
         ("outlet", "VARCHAR"), ("published", "DATE"), ("ingested_at", "TIMESTAMP"),
     ],
     "lsh_bands": [("band_key", "BIGINT"), ("article_id", "VARCHAR")],
@@ -112,7 +112,6 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 _KEYS = {"articles": "article_id", "article_copies": "origin, article_id",
          "reports": "event_id", "events": "canonical_id", "actors": "actor_id",
          "quotes": "quote_id"}
-_INDEXES = (("events_merge_key", "events", "merge_key"),)
 _ARROW = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32(),
           "TINYINT": pa.int8(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
           "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "BLOB": pa.binary(),
@@ -143,6 +142,11 @@ def _arrow_table(table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
     schema = pa.schema([(name, _ARROW[kind]) for name, kind in columns])
     return pa.Table.from_pydict({name: [r.get(name) for r in rows] for name, _ in columns},
                                 schema=schema)
+
+
+def akey(article_id: str) -> int:
+    """A 60-bit integer key of an article id (scanned much faster than the hex string)."""
+    return int(article_id[:15], 16)
 
 
 def _day(value: Any) -> date | None:
@@ -312,8 +316,6 @@ class Store:
                 cols = ", ".join(f"{_quote(n)} {t}" for n, t in columns)
                 key = f", PRIMARY KEY ({_KEYS[table]})" if table in _KEYS else ""
                 self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}{key})")
-            for name, table, column in _INDEXES:
-                self.con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column})")
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?) "
                              "ON CONFLICT DO NOTHING", [SCHEMA_VERSION])
             self._check_version()
@@ -347,18 +349,21 @@ class Store:
         self.con.register(name, pa.table({column: pa.array(list(values), type=kind)}))
 
     def known_articles(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Stored articles among these ids: ``{article_id: {origin, duplicate_of}}``."""
-        ids = list(set(article_ids))
+        """Stored articles among these ids: ``{article_id: {origin, duplicate_of, origins}}``
+        (``origins``: every name it was stored or copied under)."""
+        ids = set(article_ids)
         if not ids:
             return {}
+        keys = sorted({akey(a) for a in ids})
         with self._lock:
             rows = self.con.execute(
                 "SELECT article_id, origin, duplicate_of FROM articles "
-                "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
+                "WHERE akey IN (SELECT unnest(?::BIGINT[]))", [keys]).fetchall()
             copies = self.con.execute(
                 "SELECT article_id, origin FROM article_copies "
-                "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
-        out = {a: {"origin": o, "duplicate_of": d, "origins": {o}} for a, o, d in rows}
+                "WHERE akey IN (SELECT unnest(?::BIGINT[]))", [keys]).fetchall()
+        out = {a: {"origin": o, "duplicate_of": d, "origins": {o}} for a, o, d in rows
+               if a in ids}
         for article_id, origin in copies:
             if article_id in out:
                 out[article_id]["origins"].add(origin)
@@ -375,16 +380,30 @@ class Store:
         if not keys:
             return []
         with self._lock:
-            return self.con.execute(
-                "SELECT b.band_key, a.article_id, a.duplicate_of, a.seq, a.minhash "
-                "FROM lsh_bands b JOIN articles a USING (article_id) "
-                "WHERE b.band_key IN (SELECT unnest(?::BIGINT[]))", [keys]).fetchall()
+            hits = self.con.execute(
+                "SELECT band_key, article_id FROM lsh_bands "
+                "WHERE band_key IN (SELECT unnest(?::BIGINT[]))", [keys]).fetchall()
+            if not hits:
+                return []
+            ids = {a for _, a in hits}
+            rows = self.con.execute(
+                "SELECT article_id, duplicate_of, seq, minhash FROM articles "
+                "WHERE akey IN (SELECT unnest(?::BIGINT[]))",
+                [sorted({akey(a) for a in ids})]).fetchall()
+        found = {r[0]: r for r in rows if r[0] in ids}
+        return [(key, aid, *found[aid][1:]) for key, aid in hits if aid in found]
+
+    # The columns merging reads and updates: no names, codes or evidence.
+    _MERGE_COLUMNS = ("canonical_id", "global_id", "merge_key", "merge_day",
+                      *(f"location_{p}" for p, _ in _LOCATION_PARTS), "num_reports",
+                      "num_articles", "num_sources", "source_keys", "first_seen", "last_seen",
+                      "killed", "injured", "confidence")
 
     def _canonicals(self, keys: list[int]) -> list[dict[str, Any]]:
+        cols = ", ".join(_quote(c) for c in self._MERGE_COLUMNS)
         cursor = self.con.execute(
-            "SELECT * FROM events WHERE merge_key IN (SELECT unnest(?::BIGINT[]))", [keys])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            f"SELECT {cols} FROM events WHERE merge_key IN (SELECT unnest(?::BIGINT[]))", [keys])
+        return [dict(zip(self._MERGE_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
     # ------------------------------------------------------------------ writes
 
@@ -427,7 +446,7 @@ class Store:
                 if stored is not None:
                     stored["origins"].add(item.origin)
                 copies.append({"origin": item.origin, "article_id": item.article_id,
-                               "id": art.id, "url": art.url, "outlet": art.outlet,
+                               "akey": akey(item.article_id), "id": art.id, "url": art.url, "outlet": art.outlet,
                                "published": _day(art.published), "ingested_at": now})
                 continue
             seq += 1
@@ -435,7 +454,7 @@ class Store:
                                       "origins": {item.origin}}
             result = item.result if item.kind == "new" else None
             articles.append({
-                "article_id": item.article_id, "seq": seq, "id": art.id, "origin": item.origin,
+                "article_id": item.article_id, "akey": akey(item.article_id), "seq": seq, "id": art.id, "origin": item.origin,
                 "url": art.url, "outlet": art.outlet, "published": _day(art.published),
                 "title": art.title, "text": art.text, "language": art.language,
                 "dateline": art.dateline, "duplicate_of": item.duplicate_of,
@@ -503,12 +522,12 @@ class Store:
         if not rows:
             return
         full = _arrow_table("events", rows)
-        arrow = full.select(["canonical_id", *self._AGGREGATES])
+        arrow = full.select(["global_id", *self._AGGREGATES])
         self.con.register("_fp_upd_events", arrow)
         try:
             sets = ", ".join(f"{_quote(c)} = u.{_quote(c)}" for c in self._AGGREGATES)
             self.con.execute(f"UPDATE events SET {sets} FROM _fp_upd_events u "
-                             "WHERE events.canonical_id = u.canonical_id")
+                             "WHERE events.global_id = u.global_id")
         finally:
             self.con.unregister("_fp_upd_events")
 

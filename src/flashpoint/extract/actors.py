@@ -414,6 +414,13 @@ class _Resolver:
         if _AGE.search(chunk.text):
             self._refer_back(chunk, kind="title")
             return
+        if root.tag_ in ("NNS", "NNPS"):  # 'leaders of the Group of Seven': the body itself
+            of_org = self._of_organisation(root)
+            if of_org is not None:
+                key = self.index.add(_Builder(of_org.name, of_org.country, of_org.sector,
+                                              of_org.org))
+                self.index.mention(chunk.start, chunk.end, key, "org", chunk.text)
+                return
         if root.lemma_.lower() in _IGO_ANAPHORS and any(c.lower_ == "the" for c in root.children):
             key = next((m.key for m in reversed(self.index.mentions)
                         if self.index.builder(m.key).country == "IGO"), None)
@@ -495,10 +502,11 @@ class _Resolver:
             org = self.kb.organisation(_strip_det(text), self.published)
             if org is not None and org.kind != "country":
                 return org
-        key = self.index.key_at(pobj)
-        owner = self.index.builder(key) if key is not None else None
-        if owner is not None and not owner.person and owner.sector:
-            return Entry(owner.name, owner.country, owner.sector, owner.org, kind="group")
+        for token in pobj.subtree:  # 'the Group of Seven industrialised nations'
+            key = self.index.key_at(token)
+            owner = self.index.builder(key) if key is not None else None
+            if owner is not None and not owner.person and owner.sector:
+                return Entry(owner.name, owner.country, owner.sector, owner.org, kind="group")
         return None
 
     def _has_modifier(self, chunk: Span) -> bool:
