@@ -418,7 +418,7 @@ def ingest(inputs: str | Path | Iterable[Any], *, db: str | Path | Store = DEFAU
             if isinstance(entry_item, BatchItem):
                 items.append(entry_item)
             outcomes.append(entry_item)
-        summary = store.write_batch(items)
+        summary = store.write_batch(items, screened=True)
         runner.done(handle)
         screener.release(batch_no)
         report.reports += summary.reports

@@ -407,11 +407,15 @@ class Store:
 
     # ------------------------------------------------------------------ writes
 
-    def write_batch(self, items: Sequence[BatchItem]) -> WriteSummary:
+    def write_batch(self, items: Sequence[BatchItem], *, screened: bool = False
+                    ) -> WriteSummary:
         """Store one batch in one transaction: articles, copies, reports, actors,
         quotes, and the canonical events the reports merge into.
 
         Items are stored in order; nothing of the batch is kept if any part fails.
+        Items already stored are skipped, so writing a batch twice adds nothing;
+        ``screened=True`` says the caller (the ingest pipeline, the only writer of
+        this store) has just checked that, and saves the lookup.
 
         Raises:
             StoreError: the write failed (the batch was rolled back).
@@ -423,7 +427,7 @@ class Store:
         with self._lock:
             self.con.begin()
             try:
-                self._write(items, now, summary)
+                self._write(items, now, summary, screened)
                 self.con.commit()
             except BaseException as err:
                 self.con.rollback()
@@ -433,9 +437,10 @@ class Store:
                 raise
         return summary
 
-    def _write(self, items: Sequence[BatchItem], now: datetime, summary: WriteSummary) -> None:
+    def _write(self, items: Sequence[BatchItem], now: datetime, summary: WriteSummary,
+               screened: bool) -> None:
         seq = self.con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
-        known = self.known_articles(item.article_id for item in items)
+        known = {} if screened else self.known_articles(item.article_id for item in items)
         articles, copies, bands, reports, actors, quotes = [], [], [], [], [], []
         for item in items:
             art = item.article

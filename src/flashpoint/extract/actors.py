@@ -18,10 +18,10 @@ from datetime import date
 from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from flashpoint import nlp
 from flashpoint.gazetteer import Entry, KnowledgeBase, default_kb
 from flashpoint.model import Actor, ActorRef
 
@@ -184,7 +184,7 @@ def resolve_actors(doc: Doc, *, published: date | None = None,
 def _org_matcher(vocab: Vocab, kb: KnowledgeBase) -> PhraseMatcher:
     """Names of known organisations, matched whatever the entity tagger made of them."""
     matcher = PhraseMatcher(vocab, attr="LOWER")
-    tokenizer = Tokenizer(vocab)
+    tokenizer = nlp.load().tokenizer  # the same cuts as the text: 'Jaish', '-', 'e', …
     forms = [f for f in kb.organisation_forms() if len(f) > 3 and (" " in f or "-" in f)]
     matcher.add("ORG", [tokenizer(f.lower()) for f in forms])
     return matcher

@@ -354,7 +354,17 @@ class _Coder:
         return False
 
     def _suppressed(self, frame: _Frame) -> bool:
-        return frame.trigger.sent.text.rstrip().endswith("?")
+        """Questions, and event nouns that only point back ('the Indian strike followed')."""
+        if frame.trigger.sent.text.rstrip().endswith("?"):
+            return True
+        trigger = frame.trigger
+        if trigger.pos_ != "NOUN" or frame.anchor.i != trigger.i:
+            return False
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in
+                       trigger.children)
+        said_more = any(c.dep_ in ("prep", "acl", "relcl") or c.ent_type_ in ("DATE", "TIME")
+                        for c in trigger.children)
+        return definite and not said_more
 
     # -- filling a frame ---------------------------------------------------
     def _finish(self, frame: _Frame, sent: Span, independent: set[int],
