@@ -161,7 +161,7 @@ def bench_throughput(n: int, seed: int, tmp: Path) -> dict[str, Any]:
             "store_mb_per_1000_articles": round(base["store_mb"] / n * 1000, 2)}
 
 
-def bench_scale(sizes: list[int], seed: int, tmp: Path) -> dict[str, Any]:
+def bench_scale(sizes: list[int], seed: int, tmp: Path, batch_size: int) -> dict[str, Any]:
     from flashpoint.store import Store
 
     corpus = Corpus(seed)
@@ -170,7 +170,7 @@ def bench_scale(sizes: list[int], seed: int, tmp: Path) -> dict[str, Any]:
         db = tmp / f"scale-{n}.duckdb"
         print(f"  scale: {n} articles (oracle extraction) …", file=sys.stderr, flush=True)
         run = _run_ingest(f"{n}", corpus.articles(n), db, n,  # type: ignore[arg-type]
-                          extractor=oracle_extractor(corpus), batch_size=256)
+                          extractor=oracle_extractor(corpus), batch_size=batch_size)
         with Store(db, read_only=True) as store:
             counts = store.counts()
         run.update(ms_per_article=round(run["wall_s"] / n * 1000, 3),
@@ -181,7 +181,7 @@ def bench_scale(sizes: list[int], seed: int, tmp: Path) -> dict[str, Any]:
         db.unlink()
     for run in rows:
         run["ratio_to_smallest"] = round(run["ms_per_article"] / rows[0]["ms_per_article"], 2)
-    return {"sizes": sizes, "runs": rows}
+    return {"sizes": sizes, "batch_size": batch_size, "runs": rows}
 
 
 _COUNTRIES = ["IND", "PAK", "USA", "CHN", "RUS", "UKR", "ISR", "IRN", "SAU", "TUR", "SDN",
@@ -291,7 +291,8 @@ def _print(results: dict[str, Any]) -> None:
               "(articles with text, reports, events, actors, quotes, LSH bands)")
     sc = results.get("scale")
     if sc:
-        print("\n2. Ingest + merge (oracle extraction: reading, dedup, store, merge)")
+        print("\n2. Ingest + merge (oracle extraction: reading, dedup, store, merge; "
+              f"{sc['batch_size']} articles per transaction)")
         print(f"{'articles':>10}{'wall s':>9}{'ms/article':>12}{'ratio':>7}{'reports':>10}"
               f"{'events':>10}{'near dups':>10}{'MB/1k art.':>11}{'main MB':>9}")
         for r in sc["runs"]:
@@ -314,6 +315,8 @@ def main() -> None:
     parser.add_argument("--throughput-n", type=int, default=600)
     parser.add_argument("--scale", default="1000,10000,100000",
                         help="comma-separated corpus sizes for the ingest + merge scaling")
+    parser.add_argument("--scale-batch-size", type=int, default=512,
+                        help="articles per transaction in the scaling runs")
     parser.add_argument("--query-rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
@@ -331,7 +334,7 @@ def main() -> None:
             results["throughput"] = bench_throughput(args.throughput_n, args.seed, Path(tmp))
         if "scale" in parts:
             sizes = [int(x) for x in args.scale.split(",") if x]
-            results["scale"] = bench_scale(sizes, args.seed, Path(tmp))
+            results["scale"] = bench_scale(sizes, args.seed, Path(tmp), args.scale_batch_size)
         if "queries" in parts:
             results["queries"] = bench_queries(args.query_rows, args.repeat, Path(tmp))
     results["total_s"] = round(time.perf_counter() - started, 1)

@@ -357,8 +357,9 @@ def ingest(inputs: str | Path | Iterable[Any], *, db: str | Path | Store = DEFAU
         db: the store file (created when missing), or an open :class:`Store`.
         published: publication date for articles that carry none (``YYYY-MM-DD``).
         workers: extraction processes (1: in this process).
-        dask: ``"local"`` to start a Dask LocalCluster with ``workers`` workers, or a
-            scheduler address (``"tcp://host:8786"``) to use an existing cluster.
+        dask: ``"local"`` to start a Dask LocalCluster with ``workers`` workers (one
+            per CPU when ``workers`` is 1), or a scheduler address
+            (``"tcp://host:8786"``) to use an existing cluster.
         fields: field names of JSON, JSON Lines and CSV records.
         batch_size: articles per transaction.
         threshold: MinHash Jaccard similarity from which an article is a near copy.
@@ -381,19 +382,18 @@ def ingest(inputs: str | Path | Iterable[Any], *, db: str | Path | Store = DEFAU
 
         staging = staging or (Path(store.path).parent / (Path(store.path).name + ".staging")
                               if store.path != ":memory:" else None)
-        runner = DaskRunner(dask, workers=max(workers, 1) if dask == "local" else workers,
-                            staging=staging)
+        if dask == "local" and workers <= 1:
+            workers = os.cpu_count() or 2
+        runner = DaskRunner(dask, workers=workers, staging=staging)
     elif workers > 1 and extractor is None:
         runner = PoolRunner(workers)
     else:
         runner = LocalRunner(extractor)
     report = IngestReport()
     screener = Screener(store, threshold=threshold)
-    origins: dict[str, str] = {}
 
     def origin_of(article_id: str) -> str:
-        if article_id in origins:
-            return origins[article_id]
+        # the original is committed by now (in this batch or an earlier one)
         known = store.known_articles([article_id]).get(article_id)
         return known["origin"] if known else article_id[:16]
 
@@ -428,12 +428,9 @@ def ingest(inputs: str | Path | Iterable[Any], *, db: str | Path | Store = DEFAU
             if isinstance(entry_item, Outcome):
                 emit(entry_item)
             elif entry_item.kind == "new":
-                origins.setdefault(entry_item.article_id, entry_item.origin)
                 emit(Outcome(entry_item.origin, "ingested", entry_item.article_id,
                              events=len(entry_item.result.events) if entry_item.result else 0))
             else:
-                if entry_item.kind == "near":
-                    origins.setdefault(entry_item.article_id, entry_item.origin)
                 emit(Outcome(entry_item.origin, "duplicate", entry_item.article_id,
                              detail=_describe_copy(entry_item, origin_of)))
 

@@ -433,8 +433,10 @@ class _Coder:
     # -- who acts -------------------------------------------------------
     def _sources(self, frame: _Frame) -> list[ActorRef]:
         trigger, anchor = frame.trigger, frame.anchor
-        if trigger.pos_ in ("NOUN", "PROPN") and anchor.i == trigger.i:
-            agent = _noun_agent(trigger) or _between(trigger)
+        nominal = trigger.pos_ in ("NOUN", "PROPN") or trigger.tag_ == "VBG"
+        if nominal and anchor.i == trigger.i and (
+                trigger.pos_ != "VERB" or _between(trigger) is not None):
+            agent = _noun_agent(trigger) or _between(trigger)  # 'fighting between X and Y'
             return self._actors_of(agent) if agent is not None else []
         if trigger.i != anchor.i and trigger.pos_ in ("NOUN", "PROPN"):
             agent = _noun_agent(trigger)
