@@ -211,8 +211,9 @@ def ingest(
         help="Publication date (YYYY-MM-DD) for articles that carry none.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = 1,
     dask: Annotated[str | None, typer.Option(
-        help="'local' for a Dask LocalCluster of --workers processes, or a scheduler "
-        "address such as tcp://scheduler:8786.")] = None,
+        help="'local' for a Dask LocalCluster of --workers processes (one per CPU when "
+        "--workers is not given), or a scheduler address such as tcp://scheduler:8786.")
+    ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per transaction.")] = 128,
     text_field: Annotated[str, typer.Option(help="JSON/CSV field of the body text.")] = "text",
     title_field: Annotated[str, typer.Option(help="JSON/CSV field of the title.")] = "title",

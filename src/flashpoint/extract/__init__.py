@@ -92,7 +92,8 @@ def extract_doc(article: Article, doc: Doc) -> ArticleResult:
     found_quotes = quotes(doc, article_id=article_id, actors=actors)
     speakers = speaker_lookup(doc, found_quotes)
     found_events = events(doc, article_id=article_id, actors=actors, published=published,
-                          dateline=dateline_span, quote_speaker=lambda t: speakers.get(t.i))
+                          dateline=dateline_span, quote_speaker=lambda t: speakers.get(t.i),
+                          title_end=len(article.title) + 1 if article.title else 0)
     return ArticleResult(id=article.id, article_id=article_id, actors=actors.actors(),
                          events=found_events, quotes=found_quotes)
 

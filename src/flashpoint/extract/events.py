@@ -93,7 +93,7 @@ QuoteSpeaker = Callable[[Token], ActorRef | None]
 
 def events(doc: Doc, *, article_id: str, actors: ActorIndex, published: date | None,
            dateline: tuple[int, int] | None = None,
-           quote_speaker: QuoteSpeaker | None = None) -> list[Event]:
+           quote_speaker: QuoteSpeaker | None = None, title_end: int = 0) -> list[Event]:
     """Code every event of a parsed article.
 
     Args:
@@ -103,13 +103,13 @@ def events(doc: Doc, *, article_id: str, actors: ActorIndex, published: date | N
         published: publication date, against which dates resolve.
         dateline: character span of the dateline, never an event location.
         quote_speaker: who speaks at a token inside a quotation, if anyone.
+        title_end: where the headline ends (0 when there is none).
 
     Returns:
         The article's events, one per (source, target, action, date).
     """
     coder = _Coder(doc, actors, published, dateline, quote_speaker or (lambda _t: None))
     frames = list(coder.frames())
-    title_end = text_of(doc).find("\n")
     return [e for e in _deduplicate(_to_events(frames, article_id=article_id), title_end)
             if e.target is None or e.source is None or e.target.name != e.source.name]
 
@@ -345,8 +345,8 @@ class _Coder:
                 continue
             if node.lemma_.lower() in _NEGATORS:
                 return False  # 'refused to sign': reported, with its negation
-            if host.sense.code in _CONTENT_HOSTS or host.code[:2] in ("02", "03", "10", "12",
-                                                                          "13"):
+            if host.sense.code in _CONTENT_HOSTS or host.code[:2] in ("02", "03", "10", "11",
+                                                                          "12", "13"):
                 return frame.anchor.dep_ != "conj" and not by_agent
             host_violent = host.sense.code == "violence" or host.code[:2] in ("18", "19", "20")
             if violent and host_violent and not own_agent and not has_subject:
