@@ -137,7 +137,7 @@ def _run_ingest(label: str, inputs: list[str], db: Path, n: int, **options: Any
     }
 
 
-def bench_throughput(n: int, seed: int, tmp: Path) -> dict[str, Any]:
+def bench_throughput(n: int, seed: int, tmp: Path, batch_size: int) -> dict[str, Any]:
     corpus = Corpus(seed)
     path = tmp / "throughput.jsonl"
     chars = _write_corpus(corpus, n, path)
@@ -145,6 +145,7 @@ def bench_throughput(n: int, seed: int, tmp: Path) -> dict[str, Any]:
     for label, options in (("1 process", {"workers": 1}),
                            ("--workers 2", {"workers": 2}),
                            ("--dask local (2 workers)", {"dask": "local", "workers": 2})):
+        options = {**options, "batch_size": batch_size}
         db = tmp / f"tp-{len(runs)}.duckdb"
         print(f"  throughput: {label} on {n} articles …", file=sys.stderr, flush=True)
         runs.append(_run_ingest(label, [str(path)], db, n, **options))
@@ -157,7 +158,7 @@ def bench_throughput(n: int, seed: int, tmp: Path) -> dict[str, Any]:
                                           / base["steady_articles_per_s"], 2)
             run["steady_efficiency"] = round(run["steady_speedup"]
                                              / (2 if run is not base else 1), 2)
-    return {"articles": n, "chars": chars, "runs": runs,
+    return {"articles": n, "chars": chars, "runs": runs, "batch_size": batch_size,
             "store_mb_per_1000_articles": round(base["store_mb"] / n * 1000, 2)}
 
 
@@ -279,7 +280,8 @@ def _print(results: dict[str, Any]) -> None:
     tp = results.get("throughput")
     if tp:
         print(f"\n1. Throughput, real extraction: {tp['articles']} generated articles "
-              f"({tp['chars'] / tp['articles']:.0f} chars each)")
+              f"({tp['chars'] / tp['articles']:.0f} chars each), {tp['batch_size']} per "
+              "transaction")
         print(f"{'':26}{'wall s':>8}{'art/s':>8}{'speedup':>9}{'eff.':>6}"
               f"{'steady art/s':>14}{'speedup':>9}{'eff.':>6}  peak MB per worker (main)")
         for r in tp["runs"]:
@@ -313,6 +315,8 @@ def _print(results: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--throughput-n", type=int, default=600)
+    parser.add_argument("--throughput-batch-size", type=int, default=64,
+                        help="articles per transaction in the throughput runs")
     parser.add_argument("--scale", default="1000,10000,100000",
                         help="comma-separated corpus sizes for the ingest + merge scaling")
     parser.add_argument("--scale-batch-size", type=int, default=512,
@@ -331,7 +335,8 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="flashpoint-bench-") as tmp:
         if "throughput" in parts:
-            results["throughput"] = bench_throughput(args.throughput_n, args.seed, Path(tmp))
+            results["throughput"] = bench_throughput(args.throughput_n, args.seed, Path(tmp),
+                                                     args.throughput_batch_size)
         if "scale" in parts:
             sizes = [int(x) for x in args.scale.split(",") if x]
             results["scale"] = bench_scale(sizes, args.seed, Path(tmp), args.scale_batch_size)

@@ -240,8 +240,12 @@ class _Coder:
 
     # -- triggers ----------------------------------------------------------
     def _frame(self, token: Token) -> _Frame | None:
-        if token.dep_ in ("amod", "compound") or (token.i and token.nbor(-1).text == "-"):
-            return None  # 'Pakistan-occupied Kashmir', 'attack helicopter': modifiers
+        if token.dep_ in ("amod", "compound"):
+            return None  # 'attack helicopter': a modifier
+        if token.i > 1 and token.nbor(-1).text == "-":  # 'test-fired', not 'Pakistan-occupied'
+            key = f"{token.nbor(-2).lower_}-{token.lemma_.lower()}"
+            sense = next(iter(self.lex.verbs.get(key, ())), None)
+            return self._open(token, token, sense, _complement_text(token)) if sense else None
         if token.pos_ in ("VERB", "AUX"):
             if token.tag_ == "VBG" and token.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):
                 # a gerund used as a noun: 'resorted to firing', 'Fighting between X and Y'
@@ -690,6 +694,8 @@ class _Coder:
                 continue
             if target.sector is None or (frame.sense.verbal and target.sector == "CVL"):
                 return True
+            if frame.code[:2] == "15":  # 'deployed the army': one's own forces are no target
+                return True
         return False
 
     def _explicit_targets(self, frame: _Frame) -> list[ActorRef]:
@@ -751,7 +757,8 @@ class _Coder:
 
     def _is_weapon(self, token: Token, frame: _Frame) -> bool:
         """'fired water cannon', 'launched missiles': the means, not the target."""
-        if frame.sense.code != "violence" and frame.code[:2] not in ("17", "18", "19", "20"):
+        if frame.sense.code != "violence" and frame.code[:2] not in ("15", "17", "18", "19",
+                                                                    "20"):
             return False
         return bool(_WEAPON_NOUNS.search(token.lower_))
 
