@@ -11,8 +11,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from builders import stub_extract
 
+from builders import stub_extract
 from flashpoint.errors import BadInput
 from flashpoint.ingest import dedup
 from flashpoint.ingest.sources import FieldMap, Input, expand

@@ -69,15 +69,17 @@ _EVENT_CORE: list[tuple[str, str]] = [
 
 TABLES: dict[str, list[tuple[str, str]]] = {
     "articles": [
-        ("article_id", "VARCHAR"), ("akey", "BIGINT"), ("seq", "BIGINT"), ("id", "VARCHAR"), ("origin", "VARCHAR"),
-        ("url", "VARCHAR"), ("outlet", "VARCHAR"), ("published", "DATE"), ("title", "VARCHAR"),
+        ("article_id", "VARCHAR"), ("akey", "BIGINT"), ("seq", "BIGINT"), ("id", "VARCHAR"),
+        ("origin", "VARCHAR"), ("url", "VARCHAR"), ("outlet", "VARCHAR"), ("published", "DATE"),
+        ("title", "VARCHAR"),
         ("text", "VARCHAR"), ("language", "VARCHAR"), ("dateline", "VARCHAR"),
         ("duplicate_of", "VARCHAR"), ("similarity", "DOUBLE"), ("num_reports", "INTEGER"),
         ("minhash", "BLOB"), ("ingested_at", "TIMESTAMP"),
     ],
     "article_copies": [
-        ("origin", "VARCHAR"), ("article_id", "VARCHAR"), ("akey", "BIGINT"), ("id", "VARCHAR"), ("url", "VARCHAR"),
-        ("outlet", "VARCHAR"), ("published", "DATE"), ("ingested_at", "TIMESTAMP"),
+        ("origin", "VARCHAR"), ("article_id", "VARCHAR"), ("akey", "BIGINT"), ("id", "VARCHAR"),
+        ("url", "VARCHAR"), ("outlet", "VARCHAR"), ("published", "DATE"),
+        ("ingested_at", "TIMESTAMP"),
     ],
     "lsh_bands": [("band_key", "BIGINT"), ("article_id", "VARCHAR")],
     "reports": [
@@ -147,6 +149,13 @@ def _arrow_table(table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
 def akey(article_id: str) -> int:
     """A 60-bit integer key of an article id (scanned much faster than the hex string)."""
     return int(article_id[:15], 16)
+
+
+def _first(cursor: Any) -> Any:
+    """The first row of a result, read to the end (DuckDB refuses new work on a
+    connection while a result is half read)."""
+    rows = cursor.fetchall()
+    return rows[0] if rows else None
 
 
 def _day(value: Any) -> date | None:
@@ -322,8 +331,8 @@ class Store:
 
     def _check_version(self) -> None:
         try:
-            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'"
-                                   ).fetchone()
+            row = _first(self.con.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"))
         except duckdb.CatalogException:
             raise StoreError(f"{self.path}: not a Flashpoint store (no meta table)") from None
         if row is None or row[0] != SCHEMA_VERSION:
@@ -439,7 +448,7 @@ class Store:
 
     def _write(self, items: Sequence[BatchItem], now: datetime, summary: WriteSummary,
                screened: bool) -> None:
-        seq = self.con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+        seq = _first(self.con.execute("SELECT coalesce(max(seq), 0) FROM articles"))[0]
         known = {} if screened else self.known_articles(item.article_id for item in items)
         articles, copies, bands, reports, actors, quotes = [], [], [], [], [], []
         for item in items:
@@ -451,15 +460,17 @@ class Store:
                 if stored is not None:
                     stored["origins"].add(item.origin)
                 copies.append({"origin": item.origin, "article_id": item.article_id,
-                               "akey": akey(item.article_id), "id": art.id, "url": art.url, "outlet": art.outlet,
-                               "published": _day(art.published), "ingested_at": now})
+                               "akey": akey(item.article_id), "id": art.id, "url": art.url,
+                               "outlet": art.outlet, "published": _day(art.published),
+                               "ingested_at": now})
                 continue
             seq += 1
             known[item.article_id] = {"origin": item.origin, "duplicate_of": item.duplicate_of,
                                       "origins": {item.origin}}
             result = item.result if item.kind == "new" else None
             articles.append({
-                "article_id": item.article_id, "akey": akey(item.article_id), "seq": seq, "id": art.id, "origin": item.origin,
+                "article_id": item.article_id, "akey": akey(item.article_id), "seq": seq,
+                "id": art.id, "origin": item.origin,
                 "url": art.url, "outlet": art.outlet, "published": _day(art.published),
                 "title": art.title, "text": art.text, "language": art.language,
                 "dateline": art.dateline, "duplicate_of": item.duplicate_of,
@@ -487,8 +498,8 @@ class Store:
             quotes += [quote_row(q, i) for i, q in enumerate(result.quotes)]
 
         if reports:
-            first = self.con.execute("SELECT coalesce(max(global_id), 0) + 1 FROM events"
-                                     ).fetchone()[0]
+            first = _first(self.con.execute(
+                "SELECT coalesce(max(global_id), 0) + 1 FROM events"))[0]
             merger = Merger(self._canonicals, first, now)
             merger.assign(reports)
             new = [c.row for c in merger.touched.values() if c.new]
@@ -571,8 +582,8 @@ class Store:
     def count_events(self, filter: EventFilter | None = None, **filters: Any) -> int:
         where, params = (filter or EventFilter(**filters)).where()
         with self._lock:
-            return int(self.con.execute(f"SELECT count(*) FROM events WHERE {where}",
-                                        params).fetchone()[0])
+            return int(_first(self.con.execute(f"SELECT count(*) FROM events WHERE {where}",
+                                        params))[0])
 
     def reports(self, canonical_id: str | None = None, *, article_id: str | None = None
                 ) -> pd.DataFrame:
@@ -605,9 +616,9 @@ class Store:
 
     def article(self, article_id: str) -> Article | None:
         with self._lock:
-            row = self.con.execute(
+            row = _first(self.con.execute(
                 "SELECT text, title, published, url, outlet, id, language, dateline "
-                "FROM articles WHERE article_id = ?", [article_id]).fetchone()
+                "FROM articles WHERE article_id = ?", [article_id]))
         if row is None:
             return None
         text, title, published, url, outlet, id_, language, dateline = row
@@ -624,8 +635,8 @@ class Store:
     def result(self, article_id: str) -> ArticleResult | None:
         """The stored extraction of one article, as the records it was stored from."""
         with self._lock:
-            art = self.con.execute("SELECT id FROM articles WHERE article_id = ?",
-                                   [article_id]).fetchone()
+            art = _first(self.con.execute("SELECT id FROM articles WHERE article_id = ?",
+                                   [article_id]))
             if art is None:
                 return None
             reports = self.con.execute("SELECT * FROM reports WHERE article_id = ? "
@@ -671,7 +682,7 @@ class Store:
                 "(SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL), "
                 "(SELECT count(*) FROM article_copies), (SELECT count(*) FROM reports), "
                 "(SELECT count(*) FROM events), (SELECT count(*) FROM actors), "
-                "(SELECT count(*) FROM quotes), (SELECT count(*) FROM lsh_bands)").fetchone()
+                "(SELECT count(*) FROM quotes), (SELECT count(*) FROM lsh_bands)").fetchall()[0]
         names = ("articles", "near_duplicates", "exact_copies", "reports", "events", "actors",
                  "quotes", "lsh_bands")
         return dict(zip(names, (int(x) for x in row), strict=True))

@@ -27,7 +27,6 @@ from flashpoint.extract.dates import DateMention, date_mentions
 from flashpoint.extract.places import PlaceMention, place_mentions
 from flashpoint.gazetteer import default_kb
 from flashpoint.model import ActorRef, Attribution, Event, Evidence, Location, Plover, stable_id
-from flashpoint.nlp import text_of
 from flashpoint.ontology import describe, is_code
 from flashpoint.ontology.triggers import WORDS, Lexicon, Sense, lexicon
 
@@ -608,7 +607,8 @@ class _Coder:
             return perpetrators, False
         if frame.code[:3] == "045" and self.last_parties:  # 'talks brokered by Qatar'
             return list(self.last_parties), False
-        if frame.sense.target_in_complement or frame.code[:2] in ("02", "03", "10", "11", "12"):
+        if frame.sense.target_in_complement or frame.code[:2] in ("02", "03", "07", "10", "11",
+                                                                   "12"):
             inside = self._complement_actors(frame)
             if inside and not frame.sense.verbal:
                 return inside[:1], False
@@ -749,7 +749,8 @@ class _Coder:
                         refs += [r for r in self._actors_of(more) if r not in refs]
                     if refs:
                         return refs
-                if word == "for" and frame.sense.code in ("appeal", "demand"):
+                if word == "for" and (frame.sense.code in ("appeal", "demand")
+                                      or frame.code[:2] == "07"):  # 'aid for the people of X'
                     refs = self._actors_of(pobj)
                     if refs:
                         return refs
