@@ -21,7 +21,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from flashpoint.extract.actors import ActorIndex
+from flashpoint.extract.actors import ActorIndex, guess_focus_country
 from flashpoint.extract.casualties import casualties, revised_toll
 from flashpoint.extract.dates import DateMention, date_mentions
 from flashpoint.extract.places import PlaceMention, place_mentions
@@ -120,6 +120,7 @@ class _Coder:
         self.dateline, self.quote_speaker = dateline, quote_speaker
         self.lex: Lexicon = lexicon()
         self.kb = default_kb()
+        self.focus = guess_focus_country(doc, self.kb)  # 'Gombe' in a Congo story is Kinshasa's
         self.partner: dict[str, list[ActorRef]] = {}  # source name -> current interlocutors
         self.narrative_date: DateMention | None = None
         self.last_violent: _Frame | None = None
@@ -144,7 +145,9 @@ class _Coder:
                                          if not self._in_quote(m.start))
         finished: list[_Frame] = []
         for sent in sents:
-            self._places[sent.start] = place_mentions(sent, exclude=self.dateline)
+            self._places[sent.start] = [
+                p for p in place_mentions(sent, exclude=self.dateline, country=self.focus)
+                if not self._names_actor(p)]
         # Until the story names a place, it happens where the story first places anything.
         self.narrative_place = next((p.location for sent in sents
                                      for p in self._places[sent.start]
@@ -219,6 +222,12 @@ class _Coder:
         for p in self._places.get(sent.start, []):
             if self._story_place(p):
                 self.narrative_place = p.location
+
+    def _names_actor(self, place: PlaceMention) -> bool:
+        """'Hamas' is a group, not the German village of that name."""
+        span = self.doc.char_span(place.start, place.end, alignment_mode="expand")
+        mention = self.actors.mention_at(span.root) if span is not None else None
+        return mention is not None and mention.kind in ("org", "person", "group")
 
     def _story_place(self, place: PlaceMention) -> bool:
         """A specific place where things happen, not a government named by its capital."""
@@ -929,7 +938,8 @@ class _Coder:
             return fallback
         verbal_ok = {frame.anchor.i}
         # The subject's own name ('Pakistan resorted to firing') does not place the act.
-        own = own - {t.i for c in frame.anchor.children if c.dep_ in _SUBJ for t in c.subtree}
+        own = own - {t.i for c in frame.anchor.children if c.dep_ in _SUBJ
+                     and self.actors.ref_at(c) is not None for t in c.subtree}
         candidates: list[PlaceMention] = []
         violent = _is_violent(frame)
         for p in places:
