@@ -227,7 +227,10 @@ class _Coder:
         """'Hamas' is a group, not the German village of that name."""
         span = self.doc.char_span(place.start, place.end, alignment_mode="expand")
         mention = self.actors.mention_at(span.root) if span is not None else None
-        return mention is not None and mention.kind in ("org", "person", "group")
+        if mention is None or mention.kind not in ("org", "person", "group"):
+            return False
+        known = self.actors.builder(mention.key)
+        return known.country is not None or known.sector is not None  # not a stray name
 
     def _story_place(self, place: PlaceMention) -> bool:
         """A specific place where things happen, not a government named by its capital."""
