@@ -108,16 +108,28 @@ def _write_corpus(corpus: Corpus, n: int, path: Path) -> int:
     return chars
 
 
+def _own_cpu() -> float:
+    """CPU seconds of this process and of its children that have exited."""
+    t = psutil.Process().cpu_times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _run_ingest(label: str, inputs: list[str], db: Path, n: int, **options: Any
                 ) -> dict[str, Any]:
     from flashpoint.pipeline import ingest
 
     stamps: list[float] = []
+    load_before = os.getloadavg()[0]
+    cpu_before = psutil.cpu_times()
+    own_before = _own_cpu()
     started = time.perf_counter()
     with MemorySampler() as memory:
         report = ingest(inputs, db=db, progress=lambda _o: stamps.append(time.perf_counter()),
                         **options)
     wall = time.perf_counter() - started
+    cpu_after = psutil.cpu_times()
+    busy = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("user", "system", "nice"))
+    own = _own_cpu() - own_before
     first = stamps[0] if stamps else started
     # the first batch's outcomes all arrive together: steady rate counts the rest
     first_batch = sum(1 for s in stamps if s == first)
@@ -134,6 +146,10 @@ def _run_ingest(label: str, inputs: list[str], db: Path, n: int, **options: Any
         "worker_peak_mb": (memory.workers_mb(workers) if (workers > 1 or options.get("dask"))
                            else [round(memory.main_mb(), 1)]),
         "store_mb": round(db.stat().st_size / MB, 2) if db.exists() else None,
+        # how busy the machine was: other processes make parallel runs look slower
+        "load_avg_1min_before": round(load_before, 2),
+        "own_cpu_s": round(own, 1),
+        "others_cpu_share": round(max(busy - own, 0) / (wall * (os.cpu_count() or 1)), 2),
     }
 
 
@@ -288,7 +304,8 @@ def _print(results: dict[str, Any]) -> None:
             print(f"{r['label']:26}{r['wall_s']:>8}{r['articles_per_s']:>8}{r['speedup']:>9}"
                   f"{r['efficiency']:>6}{r['steady_articles_per_s'] or '':>14}"
                   f"{r.get('steady_speedup', ''):>9}{r.get('steady_efficiency', ''):>6}  "
-                  f"{r['worker_peak_mb']} ({r['main_peak_mb']})")
+                  f"{r['worker_peak_mb']} ({r['main_peak_mb']})  "
+                  f"other processes: {r['others_cpu_share']:.0%} of the CPUs")
         print(f"store size: {tp['store_mb_per_1000_articles']} MB per 1,000 articles "
               "(articles with text, reports, events, actors, quotes, LSH bands)")
     sc = results.get("scale")

@@ -61,6 +61,7 @@ _ACT_NOUNS = WORDS["act_nouns"]
 _TOLL_VERBS = WORDS["toll_verbs"]
 _VICTIM_VERBS = WORDS["victim_verbs"]
 _WEAPON_NOUNS = re.compile(r"^(" + "|".join(sorted(WORDS["weapon_nouns"])) + r")s?$")
+_LOCATIVE = {"in", "at", "near", "from", "to", "into", "across", "over", "on", "inside", "outside"}
 _GATHERING_CODES = {"040", "042", "043", "044", "045", "046", "036", "057", "030", "031", "039"}
 _MATERIAL_ROOTS = {"06", "07", "08", "14", "15", "17", "18", "19", "20"}
 
@@ -360,8 +361,8 @@ class _Coder:
                 continue
             if node.lemma_.lower() in _NEGATORS:
                 return False  # 'refused to sign': reported, with its negation
-            if host.sense.code in _CONTENT_HOSTS or host.code[:2] in ("02", "03", "10", "11",
-                                                                          "12", "13"):
+            if host.sense.code in _CONTENT_HOSTS or host.code[:2] in (
+                    "02", "03", "05", "10", "11", "12", "13"):
                 return frame.anchor.dep_ != "conj" and not by_agent
             host_violent = host.sense.code == "violence" or host.code[:2] in ("18", "19", "20")
             if violent and host_violent and not own_agent and not has_subject:
@@ -614,6 +615,8 @@ class _Coder:
         found = [t for t in self._explicit_targets(frame) if not self._own_side(frame, t)]
         if found:
             return list(found), True
+        if frame.sense.reciprocal and len(frame.sources) >= 2:
+            return [], False  # 'X and Y agreed to …': each to the other
         perpetrators = self._perpetrator_of_object(frame)
         if perpetrators:
             return perpetrators, False
@@ -828,9 +831,8 @@ class _Coder:
         out: list[ActorRef] = []
         for t in sorted(frame.complement):
             token = self.doc[t]
-            if token.dep_ == "pobj" and token.head.lower_ in ("in", "at", "near", "from", "to",
-                                                              "into", "across", "over"):
-                continue  # 'agreed to meet again in Brazil': a place
+            if _in_locative(token):
+                continue  # 'agreed to meet again in Brazil', 'on the island of St Vincent'
             if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
                 continue  # 'reopen their embassies': the subject's own
             if token.head.lower_ == "by" or (token.head.pos_ == "VERB" and token.dep_ in (
@@ -985,6 +987,18 @@ class _Coder:
                 if t is not None and s is not None and s.name == t.name:
                     continue
                 yield replace(frame, sources=[s] if s else [], targets=[t])
+
+
+def _in_locative(token: Token) -> bool:
+    """Inside a phrase of place: 'in Brazil', 'on the Caribbean island of St Vincent'."""
+    node = token
+    for _ in range(4):
+        if node.dep_ == "pobj" and node.head.lower_ in _LOCATIVE:
+            return True
+        if node.dep_ not in ("pobj", "prep", "compound", "appos"):
+            return False
+        node = node.head
+    return False
 
 
 def _is_violent(frame: _Frame) -> bool:
