@@ -229,6 +229,8 @@ class _Resolver:
                 continue
             if token.lower_ in _PERSON_PRONOUNS:
                 self.pronoun(token)
+            elif token.lower_ == "it" and token.dep_ in ("nsubj", "nsubjpass"):
+                self.body_pronoun(token)
             elif token.pos_ == "PROPN" and token.is_title and token.ent_type_ not in (
                 "DATE", "TIME", "NORP"
             ):
@@ -554,6 +556,15 @@ class _Resolver:
                 self.index.mention(chunk.start, chunk.end, m.key, kind, chunk.text)
                 return True
         return False
+
+    def body_pronoun(self, token: Token) -> None:
+        """'… on April 8, when it banned imports': the body last named as a subject."""
+        for m in reversed(self.index.mentions):
+            b = self.index.builder(m.key)
+            if m.end <= token.i and not b.person and b.sector != "CVL" and any(
+                    self.doc[i].dep_ in ("nsubj", "nsubjpass") for i in range(m.start, m.end)):
+                self.index.mention(token.i, token.i + 1, m.key, "pronoun", token.text)
+                return
 
     def pronoun(self, token: Token) -> None:
         antecedent = _antecedent(self.index, token)
