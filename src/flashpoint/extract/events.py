@@ -214,7 +214,8 @@ class _Coder:
                 continue
             into.killed = into.killed if into.killed is not None else frame.killed
             into.injured = into.injured if into.injured is not None else frame.injured
-            if not into.targets or into.targets == [None]:
+            two_sides = into.sense.reciprocal and len(into.sources) >= 2
+            if not two_sides and (not into.targets or into.targets == [None]):
                 into.targets = frame.targets
         return out
 
@@ -351,6 +352,7 @@ class _Coder:
         has_subject = any(c.dep_ in _SUBJ and self.actors.ref_at(c) is not None
                           for c in frame.anchor.children)
         by_agent = any(c.dep_ == "agent" for c in frame.anchor.children)  # 'brokered by X'
+        by_agent = by_agent or frame.anchor.dep_ == "relcl"  # 'the militants who attacked …'
         node = frame.anchor
         for _ in range(8):
             if node.dep_ == "ROOT" or node.head.i == node.i:
