@@ -470,6 +470,9 @@ class _Resolver:
             described.country and described.country != "IGO" and self._org_modifier(chunk)
         ):
             org = self._modifier_org(chunk)
+            if org is not None and org.sector == "GOV" and role.sector in ("MIL", "COP"):
+                # 'Afghan Taliban forces': a government's forces are its armed forces
+                org = Entry(_strip_det(text), org.country, role.sector, org.org, kind="group")
             if org is not None:
                 key = self.index.add(_Builder(org.name, org.country, org.sector, org.org))
                 self.index.mention(chunk.start, chunk.end, key, "org", chunk.text)
