@@ -17,8 +17,6 @@ _LEAD_SPLIT = ("after a title line the parser cuts the body's first word into a 
                "own ('Serbia' | 'and Kosovo agreed …'), so the lead sentence loses its subject")
 
 
-_NIGER_PERSON = ("'Niger' is tagged PERSON whenever it is not the very first word, and a "
-                 "name tagged PERSON is never checked against countries")
 
 
 def extract(text: str, published: str = PUBLISHED, title: str = "") -> ArticleResult:
@@ -161,9 +159,7 @@ def violent(result: ArticleResult) -> list[Event]:
          [("ISR", None, ("18", "19"), True)]),
         pytest.param(
             "Armenia refused to sign the declaration with Azerbaijan.",
-            [("ARM", "AZE", "05", True)],
-            marks=pytest.mark.xfail(reason="'Armenia' is tagged PERSON and left uncoded, so "
-                                           "the event has no source", strict=True)),
+            [("ARM", "AZE", "05", True)]),
         pytest.param(
             "India did not attend the meeting with Pakistan.", [("IND", "PAK", "04", True)]),
     ],
@@ -335,8 +331,7 @@ def test_events_verbal_event_has_no_location() -> None:
         pytest.param(
             ("", "China urged Japan to exercise restraint. Niger expelled the French "
                  "ambassador."),
-            ("NER", "FRA", "16", False),
-            marks=pytest.mark.xfail(reason=_NIGER_PERSON, strict=True)),
+            ("NER", "FRA", "16", False)),
     ],
 )
 def test_events_lead_sentence_survives_title(text: tuple[str, str], expected: Dyad) -> None:

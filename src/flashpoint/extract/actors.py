@@ -258,6 +258,9 @@ class _Resolver:
 
     # -- persons ----------------------------------------------------------
     def person(self, ent: Span) -> None:
+        if self.kb.country(ent.text) or self.kb.capital(ent.text):
+            self.named_group(ent)  # 'Niger', 'Baku' tagged as people
+            return
         name_tokens = [t for t in ent if not self._is_title_word(t)]
         if not name_tokens or self._taken(ent.start, ent.end):
             return
