@@ -73,11 +73,7 @@ def ref_of(nlp: Language, text: str, mention: str, *, published: date = PUBLISHE
         ("Tehran warned Washington against further strikes.", ("Washington", "USA", "GOV")),
         pytest.param(
             "Armenian Prime Minister Nikol Pashinyan said Baku was preparing an offensive.",
-            ("Baku", "AZE", "GOV"),
-            marks=pytest.mark.xfail(
-                reason="'Baku' is tagged PERSON and kept as an uncoded person; a name tagged "
-                       "PERSON is never checked against capitals and countries",
-                strict=True)),
+            ("Baku", "AZE", "GOV")),
         ("Kigali denied backing the rebels.", ("Kigali", "RWA", "GOV")),
         ("The Kremlin rejected the claim.", ("Kremlin", "RUS", "GOV")),
         # Demonym + group noun.
