@@ -57,6 +57,9 @@ _CLAIM_VERBS = WORDS["claim_verbs"]
 _FIRST_PERSON = {"i", "we"}
 _BELONGING = WORDS["belonging"]
 _ROLE_NOUNS = WORDS["role_nouns"]
+_CIVILIAN_NOUNS = WORDS["civilian_nouns"]
+_MILITARY_NOUNS = WORDS["military_nouns"]
+_SUSPECT_NOUNS = WORDS["suspect_nouns"]
 _ACT_NOUNS = WORDS["act_nouns"]
 _TOLL_VERBS = WORDS["toll_verbs"]
 _VICTIM_VERBS = WORDS["victim_verbs"]
@@ -1152,14 +1155,14 @@ def _placed_directly(span: Span, anchor: Token, heads: set[int]) -> bool:
 
 
 def _victim_sector(token: Token) -> str | None:
+    """The sector of people or places on the receiving end ('civilians', 'an army post')."""
     lemma = token.lemma_.lower()
-    if lemma in {"civilian", "people", "resident", "tourist", "villager", "child", "woman",
-                 "man", "worker", "student", "passenger", "pilgrim", "protester", "person",
-                 "family", "refugee", "patient", "neighbourhood", "neighborhood", "home",
-                 "house", "area", "indian", "pakistani", "palestinian", "israeli"}:
-        return "CVL"
-    if lemma in {"soldier", "troop", "serviceman", "position", "base", "post", "convoy"}:
-        return "MIL"
+    for sector, words in (("CVL", _CIVILIAN_NOUNS), ("MIL", _MILITARY_NOUNS),
+                          ("UAF", _SUSPECT_NOUNS)):
+        if lemma in words:
+            return sector
+    if token.tag_ in ("NNS", "NNPS") and default_kb().demonym(token.text):
+        return "CVL"  # 'killing 13 Indians'
     return None
 
 
