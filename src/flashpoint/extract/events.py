@@ -595,6 +595,21 @@ class _Coder:
                     return replace(ref, sector=sector)
         return None
 
+    def _plural_reference(self, token: Token) -> list[ActorRef]:
+        """'killed three of them', 'arrested them': the group named last before."""
+        pronoun = token
+        if token.like_num or token.lower_ in ("some", "several", "many", "most", "all"):
+            pronoun = next((p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                            for p in c.children if p.dep_ == "pobj"), token)
+        if pronoun.lower_ != "them":
+            return []
+        for m in reversed(self.actors.mentions):
+            b = self.actors.builder(m.key)
+            if m.end <= pronoun.sent.start and not b.person and b.sector and \
+                    self.doc[m.start:m.end].root.tag_ in ("NNS", "NNPS"):
+                return [ActorRef(b.name, self.doc[m.start:m.end].text, b.country, b.sector, b.org)]
+        return []
+
     def _group_reference(self, token: Token) -> list[ActorRef]:
         """'both leaders', 'the two sides': the last two actors named before."""
         phrase = " ".join(t.text for t in token.subtree if t.dep_ not in ("punct",))
@@ -812,7 +827,7 @@ class _Coder:
         if frame.code[:2] not in ("14", "16", "17", "18", "19", "20") and \
                 frame.sense.code != "violence":
             return []
-        refs = self._modifier_actors(token)
+        refs = self._modifier_actors(token) or self._plural_reference(token)
         if refs:
             text = " ".join(t.text for t in token.subtree if t.dep_ not in ("punct", "det"))
             return [replace(r, text=text) for r in refs]
