@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -88,7 +88,6 @@ class _Frame:
     killed: int | None = None
     injured: int | None = None
     explicit_target: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 QuoteSpeaker = Callable[[Token], ActorRef | None]
