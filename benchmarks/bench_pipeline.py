@@ -331,7 +331,7 @@ def _print(results: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--throughput-n", type=int, default=600)
+    parser.add_argument("--throughput-n", type=int, default=1500)
     parser.add_argument("--throughput-batch-size", type=int, default=64,
                         help="articles per transaction in the throughput runs")
     parser.add_argument("--scale", default="1000,10000,100000",

@@ -12,7 +12,7 @@ expulsions, aid, agreements, protests, shelling, air strikes, attacks on
 civilians), several phrasings of each, quotes, background and colour paragraphs,
 datelines and outlets. Each *story* (a main happening and the reactions to it) is
 told by one to three outlets in different words, so the same happening reaches
-the store from several articles; about one story in twenty is also republished as
+the store from several articles; about one story in ten is also republished as
 a near-identical wire copy. Index ``i`` always gives the same article, so corpora
 of any size are reproducible and can be streamed without being kept in memory.
 
@@ -275,7 +275,7 @@ class Corpus:
         wire_copies: share of stories also republished as near-identical copies.
     """
 
-    def __init__(self, seed: int = 0, *, wire_copies: float = 0.05) -> None:
+    def __init__(self, seed: int = 0, *, wire_copies: float = 0.1) -> None:
         self.seed = seed
         self.wire_copies = wire_copies
 
@@ -292,7 +292,7 @@ class Corpus:
             tellings = rng.choice((1, 1, 1, 2, 2, 3))
             for t in range(tellings):
                 slots.append((story, t, False))
-            if rng.random() < self.wire_copies * 2:
+            if rng.random() < self.wire_copies:
                 slots.append((story, 0, True))
             story += 1
         return slots[:8]

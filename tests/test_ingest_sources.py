@@ -281,3 +281,20 @@ def test_ingest_sources_lsh_params_match_datasketch():
     assert len(dedup.band_keys(sig)) == 9
     assert dedup.jaccard(sig, dedup.signature(ENGLISH)) == 1.0
     assert dedup.jaccard(sig, dedup.signature(MORE)) < 0.2
+
+
+@pytest.mark.parametrize(
+    ("data", "titles"),
+    [((json.dumps({"title": "One", "text": ENGLISH}) + "\n"
+       + json.dumps({"title": "Two", "text": MORE}) + "\n").encode(), ["One", "Two"]),
+     (("Talks resume\n" + ENGLISH).encode(), ["Talks resume"])],
+    ids=["jsonl", "text"],
+)
+def test_ingest_sources_stdin_jsonl_or_text(monkeypatch, data, titles):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    good, bad = split(expand(["-"], published="2025-05-09"))
+    assert [i.article.title for i in good] == titles and not bad
+    assert all(i.article.published == "2025-05-09" for i in good)

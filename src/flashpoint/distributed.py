@@ -68,6 +68,13 @@ def extract_partition(records: list[dict[str, Any]]) -> bytes:
     return sink.getvalue()
 
 
+def _load_pipeline() -> bool:
+    from flashpoint import nlp
+
+    nlp.load()
+    return True
+
+
 def read_partition(path: str | Path) -> list[ArticleResult | BadInput]:
     """The results of one Parquet partition, in article order."""
     table = pq.read_table(path).sort_by("position")
@@ -96,23 +103,31 @@ class DaskRunner:
                  chunk_size: int = CHUNK_SIZE) -> None:
         import tempfile
 
+        import dask
         from distributed import Client, LocalCluster
 
         self.cluster = None
         try:
             if address == "local":
-                self.cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1,
-                                            processes=True, host="127.0.0.1",
-                                            dashboard_address=None)
+                # workers that only extract: no stack-sampling profiler stealing CPU
+                with dask.config.set({"distributed.worker.profile.enabled": False,
+                                      "distributed.admin.system-monitor.gil.enabled": False}):
+                    self.cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1,
+                                                processes=True, host="127.0.0.1",
+                                                dashboard_address="127.0.0.1:0")
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(address, timeout="20s")
-        except OSError as err:
-            raise FlashpointError(f"dask: cannot reach the scheduler at {address} ({err})"
-                                  ) from None
-        n_workers = len(self.client.scheduler_info().get("workers", {})) or max(workers, 1)
+                self.client = Client(address, timeout="15s")
+        except (OSError, ValueError) as err:  # TimeoutError is an OSError
+            raise FlashpointError(f"--dask {address}: cannot reach a Dask scheduler there "
+                                  f"({type(err).__name__}: {err}); start one with "
+                                  "`dask scheduler`, or use --dask local") from None
+        addresses = list(self.client.scheduler_info().get("workers", {}))
+        self.n_workers = len(addresses) or max(workers, 1)
         self.window = 1
-        self.n_workers = n_workers
+        # load the pipeline on every worker now, while the first batch is read
+        self._warm = [self.client.submit(_load_pipeline, workers=[a], pure=False)
+                      for a in addresses]
         self.chunk_size = chunk_size
         self._tmp = None
         if staging is None:
@@ -150,6 +165,12 @@ class DaskRunner:
             part.unlink(missing_ok=True)
 
     def close(self) -> None:
+        from contextlib import suppress
+
+        from distributed import wait
+
+        with suppress(Exception):  # a worker may still be loading its pipeline
+            wait(self._warm, timeout=60)
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()

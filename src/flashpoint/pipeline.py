@@ -188,9 +188,9 @@ class PoolRunner:
             self.pool = ProcessPoolExecutor(max_workers=workers,
                                             mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_init_worker)
-            # start every worker now, so the pipeline loads while the first batch is read
-            for future in [self.pool.submit(_init_worker) for _ in range(workers)]:
-                future.result()
+            # start every worker now: the pipelines load while the first batch is read
+            for _ in range(workers):
+                self.pool.submit(_init_worker)
         finally:
             for k, v in saved.items():
                 if v is None:
@@ -376,19 +376,13 @@ def ingest(inputs: str | Path | Iterable[Any], *, db: str | Path | Store = DEFAU
     if isinstance(inputs, (str, Path, Article, Input)):
         inputs = [inputs]
     store = db if isinstance(db, Store) else Store(db)
-    runner: Runner
-    if dask:
-        from flashpoint.distributed import DaskRunner
-
-        staging = staging or (Path(store.path).parent / (Path(store.path).name + ".staging")
-                              if store.path != ":memory:" else None)
-        if dask == "local" and workers <= 1:
-            workers = os.cpu_count() or 2
-        runner = DaskRunner(dask, workers=workers, staging=staging)
-    elif workers > 1 and extractor is None:
-        runner = PoolRunner(workers)
-    else:
-        runner = LocalRunner(extractor)
+    try:
+        runner = _runner(store, workers=workers, dask=dask, extractor=extractor,
+                         staging=staging)
+    except BaseException:
+        if not isinstance(db, Store):
+            store.close()
+        raise
     report = IngestReport()
     screener = Screener(store, threshold=threshold)
 
@@ -460,6 +454,21 @@ def ingest(inputs: str | Path | Iterable[Any], *, db: str | Path | Store = DEFAU
             store.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _runner(store: Store, *, workers: int, dask: str | None, extractor: Extractor | None,
+            staging: str | Path | None) -> Runner:
+    if dask:
+        from flashpoint.distributed import DaskRunner
+
+        if staging is None and store.path != ":memory:":
+            staging = Path(store.path).parent / (Path(store.path).name + ".staging")
+        if dask == "local" and workers <= 1:
+            workers = os.cpu_count() or 2
+        return DaskRunner(dask, workers=workers, staging=staging)
+    if workers > 1 and extractor is None:
+        return PoolRunner(workers)
+    return LocalRunner(extractor)
 
 
 def _name(err: BadInput) -> str:

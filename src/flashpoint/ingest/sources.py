@@ -582,8 +582,6 @@ def expand(inputs: Iterable[str], *, published: str | None = None,
         An :class:`Input` per article, or a :class:`BadInput` naming what could
         not be read.
     """
-    from flashpoint.ingest import read_articles
-
     if published is not None:
         try:
             published = parse_published(published, "--published")
@@ -595,8 +593,10 @@ def expand(inputs: Iterable[str], *, published: str | None = None,
     try:
         for name in inputs:
             if name == "-":
-                for item in read_articles("-", published=published):
-                    yield item if isinstance(item, BadInput) else Input("-", item)
+                data = sys.stdin.buffer.read()
+                kind = "jsonl" if data.lstrip()[:1] == b"{" else "text"
+                yield from _read_bytes(data, "-", kind, fields=fields, published=published,
+                                       fetcher=fetcher)
             elif re.match(r"^https?://", name, re.IGNORECASE):
                 yield from read_url(name, fields=fields, published=published, fetcher=fetcher)
             elif os.path.isdir(name):
