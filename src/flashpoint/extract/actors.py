@@ -75,6 +75,7 @@ class ActorIndex:
         self._by_token: dict[int, Mention] = {}
         self._blocked: set[int] = set()
         self.mentions: list[Mention] = []
+        self.focus: str | None = None  # the country the article is mostly about
 
     # -- building ---------------------------------------------------------
     def add(self, builder: _Builder) -> int:
@@ -170,6 +171,7 @@ def resolve_actors(doc: Doc, *, published: date | None = None,
     kb = kb or default_kb()
     focus = focus_country or guess_focus_country(doc, kb)
     index = ActorIndex()
+    index.focus = focus
     if dateline is not None:
         span = doc.char_span(*dateline, alignment_mode="expand")
         if span is not None:

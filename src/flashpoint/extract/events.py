@@ -21,7 +21,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from flashpoint.extract.actors import ActorIndex, guess_focus_country
+from flashpoint.extract.actors import ActorIndex
 from flashpoint.extract.casualties import casualties, revised_toll
 from flashpoint.extract.dates import DateMention, date_mentions
 from flashpoint.extract.places import PlaceMention, place_mentions
@@ -123,7 +123,7 @@ class _Coder:
         self.dateline, self.quote_speaker = dateline, quote_speaker
         self.lex: Lexicon = lexicon()
         self.kb = default_kb()
-        self.focus = guess_focus_country(doc, self.kb)  # 'Gombe' in a Congo story is Kinshasa's
+        self.focus = actors.focus  # 'Gombe' in a Congo story is Kinshasa's
         self.partner: dict[str, list[ActorRef]] = {}  # source name -> current interlocutors
         self.narrative_date: DateMention | None = None
         self.last_violent: _Frame | None = None
