@@ -214,7 +214,7 @@ def ingest(
         help="'local' for a Dask LocalCluster of --workers processes (one per CPU when "
         "--workers is not given), or a scheduler address such as tcp://scheduler:8786.")
     ] = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Articles per transaction.")] = 128,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per transaction.")] = 512,
     text_field: Annotated[str, typer.Option(help="JSON/CSV field of the body text.")] = "text",
     title_field: Annotated[str, typer.Option(help="JSON/CSV field of the title.")] = "title",
     date_field: Annotated[str, typer.Option(

@@ -32,7 +32,7 @@ from flashpoint.store import DEFAULT_PATH, BatchItem, Store
 
 __all__ = ["IngestReport", "Outcome", "extract_chunk", "ingest"]
 
-BATCH_SIZE = 128
+BATCH_SIZE = 512
 CHUNK_SIZE = 16
 
 Extractor = Callable[[list[Article]], list["ArticleResult | BadInput"]]
