@@ -254,7 +254,23 @@ METRICS = ("events", "code_full", "root", "plover", "date", "location_country",
 
 
 @dataclass
-class ArticleScore:
+class _Metrics:
+    """The §8 metrics, shared by one article's score and the whole report."""
+
+    events: PRF = field(default_factory=PRF)
+    code_full: Ratio = field(default_factory=Ratio)
+    root: Ratio = field(default_factory=Ratio)
+    plover: PloverScore = field(default_factory=PloverScore)
+    date: Ratio = field(default_factory=Ratio)
+    location_country: Ratio = field(default_factory=Ratio)
+    location_place: Ratio = field(default_factory=Ratio)
+    killed: Ratio = field(default_factory=Ratio)
+    actors: Ratio = field(default_factory=Ratio)
+    quotes: PRF = field(default_factory=PRF)
+
+
+@dataclass
+class ArticleScore(_Metrics):
     """The §8 counts for one article.
 
     Attributes:
@@ -278,18 +294,8 @@ class ArticleScore:
             some gold event if the negation flags agreed.
     """
 
-    id: str | None
+    id: str | None = None
     predicted: bool = True
-    events: PRF = field(default_factory=PRF)
-    code_full: Ratio = field(default_factory=Ratio)
-    root: Ratio = field(default_factory=Ratio)
-    plover: PloverScore = field(default_factory=PloverScore)
-    date: Ratio = field(default_factory=Ratio)
-    location_country: Ratio = field(default_factory=Ratio)
-    location_place: Ratio = field(default_factory=Ratio)
-    killed: Ratio = field(default_factory=Ratio)
-    actors: Ratio = field(default_factory=Ratio)
-    quotes: PRF = field(default_factory=PRF)
     matches: list[Match] = field(default_factory=list)
     false_positives: list[int] = field(default_factory=list)
     false_negatives: list[int] = field(default_factory=list)
@@ -310,7 +316,7 @@ class ArticleScore:
 
 
 @dataclass
-class Report:
+class Report(_Metrics):
     """All §8 metrics: overall (counts summed over articles) and per article.
 
     Attributes:
@@ -331,16 +337,6 @@ class Report:
 
     articles: list[ArticleScore] = field(default_factory=list)
     unpaired_predictions: list[str] = field(default_factory=list)
-    events: PRF = field(default_factory=PRF)
-    code_full: Ratio = field(default_factory=Ratio)
-    root: Ratio = field(default_factory=Ratio)
-    plover: PloverScore = field(default_factory=PloverScore)
-    date: Ratio = field(default_factory=Ratio)
-    location_country: Ratio = field(default_factory=Ratio)
-    location_place: Ratio = field(default_factory=Ratio)
-    killed: Ratio = field(default_factory=Ratio)
-    actors: Ratio = field(default_factory=Ratio)
-    quotes: PRF = field(default_factory=PRF)
 
     @classmethod
     def from_articles(cls, articles: Iterable[ArticleScore],
