@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -101,16 +101,34 @@ def _decode(data: bytes, source: str) -> str:
                        "re-encode it as UTF-8") from None
 
 
-def read_jsonl(data: str, source: str, *, published: str | None = None) -> Iterator[Item]:
-    """Articles from JSON Lines text: a bad line is reported and the rest go on."""
-    for n, line in enumerate(data.splitlines(), start=1):
+def json_lines(lines: Iterable[str | bytes],
+               source: str) -> Iterator[tuple[int, Any] | BadInput]:
+    """The records of JSON Lines, numbered from 1; a bad line is a BadInput naming it."""
+    for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield BadInput(source, f"is not valid UTF-8 (byte {err.start}); re-encode it",
+                               line=n)
+                continue
         try:
-            record = json.loads(line)
-            yield article_from_record(record, source, line=n, published=published)
+            yield n, json.loads(line)
         except json.JSONDecodeError as err:
             yield BadInput(source, f"malformed JSON ({err.msg}, column {err.colno})", line=n)
+
+
+def read_jsonl(data: str, source: str, *, published: str | None = None) -> Iterator[Item]:
+    """Articles from JSON Lines text: a bad line is reported and the rest go on."""
+    for item in json_lines(data.splitlines(), source):
+        if isinstance(item, BadInput):
+            yield item
+            continue
+        n, record = item
+        try:
+            yield article_from_record(record, source, line=n, published=published)
         except BadInput as err:
             yield err
 

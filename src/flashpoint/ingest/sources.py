@@ -46,6 +46,7 @@ from flashpoint.ingest import (
     article_from_record,
     article_from_text,
     check_text,
+    json_lines,
     parse_published,
 )
 from flashpoint.model import Article
@@ -275,25 +276,21 @@ def _record_item(record: Any, origin: str, source: str, line: int, fields: Field
     return Input(origin, article)
 
 
+def _records(lines: Iterable[tuple[int, Any] | BadInput], source: str, fields: FieldMap,
+             published: str | None) -> Iterator[Input | BadInput]:
+    for item in lines:
+        if isinstance(item, BadInput):
+            yield item
+        else:
+            n, record = item
+            yield _record_item(record, f"{source}:{n}", source, n, fields, published)
+
+
 def read_jsonl_file(path: str, *, fields: FieldMap, published: str | None) -> Iterator[
         Input | BadInput]:
     """Articles of a JSON Lines file, read line by line (any size)."""
     with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                yield BadInput(path, f"is not valid UTF-8 (byte {err.start}); re-encode it",
-                               line=n)
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield BadInput(path, f"malformed JSON ({err.msg}, column {err.colno})", line=n)
-                continue
-            yield _record_item(record, f"{path}:{n}", path, n, fields, published)
+        yield from _records(json_lines(fh, path), path, fields, published)
 
 
 def read_json(text: str, source: str, *, fields: FieldMap,
@@ -444,15 +441,7 @@ def _read_bytes(data: bytes, source: str, kind: str, *, fields: FieldMap,
     if kind == "json":
         yield from read_json(text, source, fields=fields, published=published)
     elif kind == "jsonl":
-        for n, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield BadInput(source, f"malformed JSON ({err.msg}, column {err.colno})", line=n)
-                continue
-            yield _record_item(record, f"{source}:{n}", source, n, fields, published)
+        yield from _records(json_lines(text.splitlines(), source), source, fields, published)
     elif kind == "csv":
         yield from read_csv(text, source, fields=fields, published=published)
     else:
