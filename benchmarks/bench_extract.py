@@ -1,8 +1,8 @@
 """Throughput of Flashpoint's extraction compared with spaCy's own parsing.
 
-Builds a deterministic corpus of N articles from ``examples/articles.jsonl``,
-loads the model once, warms up, then times, over the same texts and in the same
-process:
+Builds a deterministic corpus of N articles from the demo corpus
+(``src/flashpoint/demo/corpus.jsonl``), loads the model once, warms up, then
+times, over the same texts and in the same process:
 
 * ``spacy``: ``nlp.pipe(texts, batch_size=16)``, the parse alone;
 * ``extract``: ``flashpoint.extract.extract_many(articles)``, the whole
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ARTICLES = ROOT / "examples" / "articles.jsonl"
+DEFAULT_ARTICLES = ROOT / "src" / "flashpoint" / "demo" / "corpus.jsonl"
 WARMUP_ARTICLES = 8
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
@@ -365,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--articles",
         type=Path,
         default=DEFAULT_ARTICLES,
-        help="JSONL of base articles (default: examples/articles.jsonl)",
+        help="JSONL of base articles (default: the demo corpus, src/flashpoint/demo/corpus.jsonl)",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flashpoint.cli import app
+from flashpoint.demo import CORPUS
 from flashpoint.export import GDELT_COLUMNS
 from flashpoint.store import Store
 
@@ -67,8 +68,7 @@ def test_cli_ingest_reports_every_bad_input_by_name_and_goes_on(mixed_folder, tm
 @pytest.fixture(scope="module")
 def example_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("db") / "examples.duckdb"
-    result = runner.invoke(app, ["ingest", str(EXAMPLES.parent / "articles.jsonl"),
-                                 "--db", str(db), "--quiet"])
+    result = runner.invoke(app, ["ingest", str(CORPUS), "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     return db
 

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from flashpoint import demo
 from flashpoint.distributed import extract_partition, read_partition
 from flashpoint.errors import BadInput
 from flashpoint.model import Article, stable_id
 from flashpoint.pipeline import ingest
 from flashpoint.store import Store
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles.jsonl"
-
 
 def _articles(n: int) -> list[Article]:
-    lines = EXAMPLES.read_text(encoding="utf-8").splitlines()[:n]
-    return [Article.from_dict(json.loads(line)) for line in lines]
+    return demo.articles()[:n]
 
 
 def _rows(store: Store) -> dict[str, list]:

@@ -441,6 +441,156 @@ def export_cli(
     err_console.print(f"wrote {n} records to {out}", highlight=False)
 
 
+_DYAD_INPUTS = {"a": "A", "b": "B", "since": "--from", "until": "--to"}
+
+
+@app.command("dyad")
+def dyad_cli(
+    a: Annotated[str, typer.Argument(help="One side: ISO3 country (IND) or actor code (USAGOV).")],
+    b: Annotated[str, typer.Argument(help="The other side, as A.")],
+    since: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    directed: Annotated[bool, typer.Option(help="Only events from A to B.")] = False,
+    weekly: Annotated[bool, typer.Option(
+        help="List the series by ISO week instead of the days with events.")] = False,
+    png: Annotated[Path | None, typer.Option(
+        help="Write the chart (counts per quad class, escalation index, alerts) to this PNG.")
+    ] = None,
+    db: DbOption = "flashpoint.duckdb",
+    halflife: Annotated[float | None, typer.Option(
+        help="Days; half-life of the index smoothing (default 3).", show_default=False)] = None,
+    window: Annotated[int | None, typer.Option(
+        help="Days of recent range an alert compares with (default 28).", show_default=False)
+    ] = None,
+    threshold: Annotated[float | None, typer.Option(
+        help="Alert above median + THRESHOLD x MAD of the range (default 3).",
+        show_default=False)] = None,
+    min_level: Annotated[float | None, typer.Option(
+        help="No alert below this index level (default 5).", show_default=False)] = None,
+    fatality_weight: Annotated[float | None, typer.Option(
+        help="Weight of ln(1 + killed) in an event's intensity (default 1).",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Dyad series, escalation index, alerts, de-escalation signals and mediators.
+
+    Example: flashpoint dyad IND PAK --from 2025-04-01 --png ind-pak.png
+    """
+    from flashpoint.analyze import DyadInputError, EscalationConfig, dyad_report, plot_dyad
+
+    given = {"halflife": halflife, "window": window, "threshold": threshold,
+             "min_level": min_level, "fatality_weight": fatality_weight}
+    store = _open_store(db)
+    try:
+        config = EscalationConfig(**{k: v for k, v in given.items() if v is not None})
+        report = dyad_report(store, a, b, since=since, until=until, directed=directed,
+                             config=config)
+    except DyadInputError as err:
+        source = _DYAD_INPUTS.get(err.source, "--" + err.source.replace("_", "-"))
+        _report(FlashpointError(f"{source}: {err.reason}"))
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    if report.empty:
+        span = f" from {since or 'the start'} to {until or 'the end'}" if since or until else ""
+        _report(FlashpointError(
+            f"no events between {report.a} and {report.b}{span} in {db}; check the sides "
+            "(ISO3 countries such as IND, actor codes such as USAGOV) and the dates"))
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(report.summary(weekly=weekly, width=max(100, Console().width)))
+    if png:
+        try:
+            plot_dyad(report, png)
+        except DyadInputError as err:
+            _report(err)
+            raise typer.Exit(2) from None
+        err_console.print(f"wrote the chart to {png}", highlight=False)
+
+
+@app.command()
+def serve(
+    db: DbOption = "flashpoint.duckdb",
+    host: Annotated[str, typer.Option(
+        help="Address to bind. 127.0.0.1 keeps the server to this machine; use 0.0.0.0 "
+        "only to open it to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    token: Annotated[str | None, typer.Option(
+        envvar="FLASHPOINT_TOKEN", show_default=False,
+        help="Bearer token that POST /api/ingest needs (default: $FLASHPOINT_TOKEN, else a "
+        "new one, printed at start-up).")] = None,
+) -> None:
+    """Serve the REST API (OpenAPI schema at /openapi.json) and the dashboard.
+
+    Example: flashpoint serve --db flashpoint.duckdb --port 8000
+    """
+    from flashpoint import api
+    from flashpoint.store import StoreError
+
+    if not Path(db).is_file():
+        _report(FlashpointError(f"{db}: no store here; run `flashpoint ingest … --db {db}` "
+                                "first"))
+        raise typer.Exit(2)
+    try:
+        api.run_server(db, host=host, port=port, token=token)
+    except StoreError as err:
+        _report(err)
+        raise typer.Exit(2) from None
+
+
+_DEMO_HOST = "127.0.0.1"
+
+
+def _port_in_use(host: str, port: int) -> bool:
+    """Whether another program listens on the port (checked before the build, not after)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option(
+        "--db", help="Demo store to build. An earlier demo store there is replaced; any other "
+        "file is refused.")] = Path("flashpoint-demo.duckdb"),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port of the dashboard.")] =
+        8000,
+    no_browser: Annotated[bool, typer.Option(
+        "--no-browser", help="Do not open the dashboard in a browser.")] = False,
+) -> None:
+    """Build a store from the packaged demo corpus and open the dashboard on it.
+
+    The corpus follows an invented India-Pakistan crisis, July to November 2025,
+    and six other conflicts. The server listens on 127.0.0.1 only.
+
+    Example: flashpoint demo --port 8001 --no-browser
+    """
+    from flashpoint.demo import build
+
+    if _port_in_use(_DEMO_HOST, port):
+        _report(FlashpointError(f"--port {port}: already in use on {_DEMO_HOST}; choose "
+                                "another port, e.g. --port 8001"))
+        raise typer.Exit(2)
+    try:
+        report = build(db)
+    except FlashpointError as err:
+        _report(err)
+        raise typer.Exit(2) from None
+    from flashpoint.api import run_server
+
+    url = f"http://{_DEMO_HOST}:{port}/"
+    err_console.print(f"demo store: {db} ({report.ingested} articles, {report.new_events} "
+                      f"events)\ndashboard:  {url}  (Ctrl-C to stop)", highlight=False)
+    run_server(db, host=_DEMO_HOST, port=port, token=None, open_browser=not no_browser)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
+import flashpoint
 from flashpoint.errors import BadInput
-from flashpoint.extract.dates import DateMention, date_mentions, resolve_date
+from flashpoint.extract.dates import DateMention, date_mentions, event_date, resolve_date
 
 FRI = date(2025, 5, 9)  # a Friday
 WED = date(2022, 9, 14)  # a Wednesday
@@ -94,6 +95,8 @@ def test_dates_resolve_date(expression: str, published: date, expected: tuple) -
         ("three days later", date(2023, 7, 28), ("2023-07-31", "day")),
         ("the next day", date(2023, 7, 28), ("2023-07-29", "day")),
         ("shortly after midnight", date(2022, 9, 13), ("2022-09-13", "day")),
+        ("overnight", date(2022, 9, 13), ("2022-09-13", "day")),
+        ("at 4.15 pm", date(2022, 9, 13), ("2022-09-13", "day")),
         ("weeks earlier", date(2023, 7, 28), (None, "unknown")),
         ("on Thursday", date(2000, 1, 1), ("2025-05-08", "day")),  # not anaphoric
     ],
@@ -215,6 +218,17 @@ def test_dates_resolve_date_refuses_bad_published(published: object) -> None:
             [("on April 8", "2022-04-08", "day")],
         ),
         (
+            "The rebels had recruited 300 fighters over the past two years.",
+            FRI,
+            [("over the past two years", None, "unknown")],
+        ),
+        # A bounding word makes a time a limit, not the time of an event.
+        (
+            "The border has been calm since midnight.",
+            FRI,
+            [("since midnight", None, "unknown")],
+        ),
+        (
             "Theresa May was criticised by May's own party.",
             FRI,
             [],
@@ -247,3 +261,146 @@ def test_dates_date_mentions_anaphora_across_sentences_in_a_doc(nlp) -> None:
 def test_dates_date_mentions_refuses_non_spans(span: object) -> None:
     with pytest.raises(BadInput, match="span"):
         date_mentions(span, FRI)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------ the story's reference day
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The day of a sentence's own line sets the reference.
+        ("Troops clashed with bandits on Wednesday.", [("on Wednesday", True)]),
+        # A day relative to another clause dates that clause only.
+        ("The rebels seized the town on Wednesday, three days after the army withdrew.",
+         [("on Wednesday", True), ("three days after", False)]),
+        # What is still to come has not happened.
+        ("The envoy will travel to Cairo on Monday.", [("on Monday", False)]),
+        # A noun's modifier, a relative clause and a quotation date something else.
+        ("The envoys met on Thursday, their first meeting since the truce of April 2.",
+         [("on Thursday", True), ("April 2", False)]),
+        ("Police freed a reporter who was seized on Monday.", [("on Monday", False)]),
+        ('"We struck them on Tuesday," the commander said.', [("on Tuesday", False)]),
+        # A subordinate clause's earlier day is a flashback; a later one moves the story on.
+        ("The minister met the envoy today and noted that he toured the camps yesterday.",
+         [("today", True), ("yesterday", False)]),
+        ("The minister met the envoy on Tuesday and said that talks resumed today.",
+         [("on Tuesday", True), ("today", True)]),
+    ],
+)
+def test_dates_date_mentions_sets_reference(nlp, text: str, expected: list) -> None:
+    mentions = date_mentions(nlp(text), FRI)
+    assert [(m.text, m.sets_reference) for m in mentions] == expected
+
+
+def test_dates_deictic_words_in_a_quote_count_from_the_day_spoken(nlp) -> None:
+    doc = nlp('The general spoke to reporters on Wednesday. "We repelled them this morning," '
+              "he said.")
+    mentions = date_mentions(doc, FRI)
+    assert [(m.text, m.date) for m in mentions] == [("on Wednesday", "2025-05-07"),
+                                                    ("this morning", "2025-05-07")]
+
+
+def dated(nlp, text: str, word: str, published: date = FRI) -> tuple[str | None, str]:
+    """The date ``event_date`` gives the event of ``word``, with the reference day carried
+    from earlier sentences as the event coder carries it."""
+    doc = nlp(text)
+    mentions = date_mentions(doc, published)
+    anchor = next(t for t in doc if t.text == word)
+    sentence = anchor.sent
+    before = [m for m in mentions if m.end <= sentence.start_char and m.sets_reference]
+    inside = [m for m in mentions if sentence.start_char <= m.start < sentence.end_char]
+    mention = event_date(anchor, inside, before[-1] if before else None)
+    return (mention.date, mention.precision) if mention else (None, "unknown")
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A date in a relative clause dates that clause, not the verb whose object it
+        # describes; coordinated verbs share the date of the coordination.
+        ("Militia fighters freed a nurse who had been abducted last month, and the army "
+         "released four detainees on Thursday.", "freed", ("2025-05-08", "day")),
+        ("Militia fighters freed a nurse who had been abducted last month, and the army "
+         "released four detainees on Thursday.", "abducted", ("2025-04-01", "month")),
+        ("Police arrested six protesters and seized their banners on Saturday.", "arrested",
+         ("2025-05-03", "day")),
+        # A noun's modifier dates only what the noun names.
+        ("The minister thanked the rescuers of the March 28 floods.", "thanked",
+         (None, "unknown")),
+        ("The minister thanked the rescuers of the March 28 floods.", "floods",
+         ("2025-03-28", "day")),
+        ("Mourners gathered for the victims of the attack on May 3.", "attack",
+         ("2025-05-03", "day")),
+        ("The two envoys met in Doha on Thursday for their first talks since the truce of "
+         "March 3. They agreed to exchange prisoners.", "agreed", ("2025-05-08", "day")),
+        # A bare year gives year precision, also to a 'when' clause hanging on it.
+        ("The two presidents last met in 2019, when the king hosted them in Rabat.", "met",
+         ("2019-01-01", "year")),
+        ("The two presidents last met in 2019, when the king hosted them in Rabat.", "hosted",
+         ("2019-01-01", "year")),
+        # Purpose clauses and reported speech happen when their governing clause does.
+        ("The envoy flew to Kigali on Tuesday to meet the president.", "meet",
+         ("2025-05-06", "day")),
+        ("The minister said on Thursday that his country was ready to resume talks.",
+         "resume", ("2025-05-08", "day")),
+        ("Artillery shelled the town overnight, officials said on Thursday.", "shelled",
+         ("2025-05-08", "day")),
+        # An event noun as subject takes its verb's date; a date the parser hangs on a
+        # present participle ('a depot storing fuel') dates the clause around it.
+        ("Fighting between the two militias erupted on Sunday.", "Fighting",
+         ("2025-05-04", "day")),
+        ("Drones struck a depot storing fuel near the port before dawn on Sunday.", "struck",
+         ("2025-05-04", "day")),
+        # The reference day carries forward only, and only from the story's own line.
+        ("Nigeria condemned the raid. Troops clashed with bandits on Wednesday. The governor "
+         "praised the troops.", "condemned", (None, "unknown")),
+        ("Nigeria condemned the raid. Troops clashed with bandits on Wednesday. The governor "
+         "praised the troops.", "praised", ("2025-05-07", "day")),
+        ("The envoy will travel to Cairo on Monday. He condemned the shelling.", "condemned",
+         (None, "unknown")),
+        ("The rebels seized the town on Wednesday, three days after the army withdrew. The "
+         "government condemned the seizure.", "condemned", ("2025-05-07", "day")),
+        ("The rebels seized the town on Wednesday, three days after the army withdrew. The "
+         "government condemned the seizure.", "withdrew", ("2025-05-04", "day")),
+        ("The minister met the envoy today. He noted that he toured the camps yesterday. The "
+         "minister thanked the envoy.", "thanked", ("2025-05-09", "day")),
+        ('The general spoke to reporters on Wednesday. "We repelled them this morning," he '
+         "said.", "repelled", ("2025-05-07", "day")),
+    ],
+)
+def test_dates_event_date(nlp, text: str, word: str, expected: tuple) -> None:
+    assert dated(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("Sudan freed 30 Chadian soldiers who had been held since the fighting began last "
+         "month, and Chad released 12 Sudanese prisoners at the border on Tuesday, officials "
+         "said.", ("SDN", "TCD", "08"), ("2025-05-06", "day")),
+        ("Ghana's president met Togo's president in Accra on Thursday in their first meeting "
+         "since the summit of March 3. Ghana thanked Togo for its efforts.", ("GHA", "TGO", "05"),
+         ("2025-05-08", "day")),
+        ("Ghana and Togo agreed to reopen their border on Thursday. The leaders of the two "
+         "countries last held talks in 2019, when Ghana's president made a trip to Lome to "
+         "meet Togo's president.", ("GHA", "TGO", "04"), ("2019-01-01", "year")),
+        ("Armenia accused Azerbaijan on Thursday of shelling a village, ten days after "
+         "Azerbaijan accused Armenia of firing on its posts. Russia urged both sides to show "
+         "restraint.", ("RUS", "ARM", "02"), ("2025-05-08", "day")),
+        ("Ghana's president met Togo's president in Accra today. He noted that Togo signed a "
+         "border accord with Benin yesterday. Ghana praised Togo for its efforts.",
+         ("GHA", "TGO", "05"), ("2025-05-09", "day")),
+        ("Kenya's president spoke with Uganda's president on Wednesday. \"We agreed this "
+         "evening to reopen the border,\" Kenya's president said.", ("KEN", "UGA", "03"),
+         ("2025-05-07", "day")),
+    ],
+)
+def test_dates_of_extracted_events(text: str, kind: tuple[str, str, str],
+                                   expected: tuple) -> None:
+    """Events of one dyad and CAMEO root carry the date their clause, or the story, gives."""
+    events = [e for e in flashpoint.extract(text, published=FRI).events
+              if (e.source and e.source.country, e.target and e.target.country,
+                  e.cameo_root) == kind]
+    assert events
+    assert {(e.date, e.date_precision) for e in events} == {expected}

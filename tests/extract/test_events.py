@@ -267,11 +267,8 @@ def test_events_undated_verbal_event_is_unknown() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param(
-            "China urged Japan to exercise restraint. Russian forces shelled Kherson on Tuesday.",
-            (None, "unknown"),
-            marks=pytest.mark.xfail(reason="the date of a later sentence ('on Tuesday') is given "
-                                           "to the undated appeal before it", strict=True)),
+        ("China urged Japan to exercise restraint. Russian forces shelled Kherson on Tuesday.",
+         (None, "unknown")),
     ],
 )
 def test_events_date_not_taken_from_a_later_sentence(text: str,

@@ -21,13 +21,25 @@ where"):
   "since April", "until Monday") are mentions with precision ``unknown`` and no
   date.
 
-Two refinements go beyond the guideline's examples. Anaphoric expressions ("the
-same day", "hours later", "later in the day", "two days after") take their day
-from the nearest day-precision mention before them in the span passed to
-``date_mentions`` (after them if there is none before), and are ``unknown``
-without one. Names in a clause with a future auxiliary ("the truce will become
-binding on August 3") resolve forward, to the first such day not before
-``published``.
+Refinements beyond the guideline's examples:
+
+- anaphoric expressions ("the same day", "hours later", "later in the day", "two
+  days after", "overnight") take their day from the nearest day the story names
+  before them in the span passed to ``date_mentions`` (after them if there is none
+  before), and are ``unknown`` without one;
+- names in a clause with a future auxiliary ("the truce will become binding on
+  August 3") resolve forward, to the first such day not before ``published``;
+- deictic words inside a quotation ("'we spoke this evening,' he said") count from
+  the day the story is at when the words were spoken, not from ``published``;
+- a time after a bounding word ("since midnight", "from dawn") is a limit, not
+  the time of an event.
+
+Which event a date belongs to follows the grammar (``event_date``): a date dates
+the verb whose clause contains it, not a verb of an embedded relative clause, and
+not anything but its noun when it modifies one ("the truce of March 3", "the
+March 28 floods"). An event with no date of its own takes the story's
+*reference day*: the last day a sentence's main line has named (see
+``date_mentions``), carried forward only, never back to sentences before it.
 
 Expressions are found with the regular expressions below, built from the word
 lists at the top of this module; spaCy ``DATE``/``TIME`` entities that no pattern
@@ -40,7 +52,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from flashpoint.errors import BadInput
 
@@ -131,6 +143,21 @@ DATE_WORDS: frozenset[str] = frozenset(
 HEDGE_ADVERBS: frozenset[str] = frozenset({"recently", "lately"})
 # Auxiliaries that put a clause in the future ("will take effect on August 3").
 FUTURE_AUXILIARIES: frozenset[str] = frozenset({"will", "shall", "'ll", "wo"})
+# Nouns whose "of" phrase is itself a time ("the night of May 7"), unlike an event noun
+# that a date only describes ("the truce of March 3").
+TIME_NOUNS: frozenset[str] = frozenset(
+    set(DAY_PARTS) | {"hour", "day", "eve", "end", "start", "beginning", "middle", "turn",
+                      "week", "weekend", "month", "year", "dusk", "daybreak", "date"}
+)
+# Subordinators of a clause that happens at the time of the clause or time it modifies
+# ("in 2019, when the king hosted them"; "as the talks opened").
+SIMULTANEOUS_MARKERS: frozenset[str] = frozenset({"when", "as", "while", "whilst", "once",
+                                                  "where"})
+# Words before a clause that dates it relative to the main clause ("two days after …").
+RELATIONAL_MARKERS: frozenset[str] = frozenset({"after", "before"})
+# Deictic words that count from the moment of speaking, not from the publication date,
+# when they stand inside a quotation ("'We spoke this evening,' he said").
+DEICTIC_DAYS: frozenset[str] = frozenset(RELATIVE_DAYS)
 
 YEAR_MIN, YEAR_MAX = 1000, 2199
 _MONTH_NUMBER: dict[str, int] = {name: i + 1 for i, name in enumerate(MONTHS)}
@@ -201,7 +228,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         + r"(?:ago|earlier|later|before|after|previously))",
         r"(?i:in" + _WS + r"the" + _WS + r"(?:morning|afternoon|evening))",
         r"(?i:(?:in|over)" + _WS + r"(?:the" + _WS + r")?(?:recent|past|last)" + _WS
-        + r"(?:few" + _WS + r")?(?:days|weeks|months|years))",
+        + r"(?:(?:few|" + _NUMBER + r")" + _WS + r")?(?:days|weeks|months|years))",
         r"(?i:recently|lately|overnight|(?:earlier|later)" + _WS + r"(?:that|in the|the same)" + _WS
         + r"day|(?:on" + _WS + r")?the" + _WS + r"(?:same|previous|following|next)" + _WS
         + r"(?:day|night|morning|evening|week|month|year)|the day before)",
@@ -238,6 +265,8 @@ class DateMention:
     date (str | None): ISO date; month precision is the first of the month, year
         precision ``YYYY-01-01``; None when the expression cannot be dated.
     precision (str): "day", "month", "year" or "unknown".
+    sets_reference (bool): the expression may become the story's reference day, the
+        day that later sentences with no date of their own take (see ``date_mentions``).
     """
 
     text: str
@@ -245,6 +274,7 @@ class DateMention:
     end: int
     date: str | None
     precision: str
+    sets_reference: bool = False
 
 
 # --------------------------------------------------------------------------- resolving
@@ -339,10 +369,10 @@ _RE_YEAR = re.compile(r"^(?:(?:early|late|mid) )?(?:the year )?(\d{4})$")
 _RE_SAME_DAY = re.compile(
     r"^(?:on )?(?:the same day|that day|(?:later|earlier) (?:that|in the|the same) day"
     r"|(?:(?:a few|several|some|" + _NUMBER + r") )?hours? (?:later|earlier)"
-    r"|in the (?:morning|afternoon|evening|night)"
+    r"|in the (?:morning|afternoon|evening|night)|overnight"
     r"|(?:(?:shortly|just|soon|around|about|at|before|after|until|by) )*"
     r"(?:midnight|noon|midday|dawn|dusk|daybreak|nightfall"
-    r"|\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d\d))$"
+    r"|\d{1,2}(?:[:.]\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d\d))$"
 )
 _RE_NEXT_DAY = re.compile(r"^(?:on )?the (next|following|previous) (?:day|night|morning|evening)$")
 _RE_DAYS_FROM = re.compile(r"^(" + _NUMBER + r") days? (later|earlier|after|before)$")
@@ -518,14 +548,403 @@ def _is_future(doc: Doc, start: int, end: int) -> bool:
                for clause in clauses for child in clause.children)
 
 
+# --------------------------------------------------------------------------- attaching
+
+_VERBAL = frozenset({"VERB", "AUX"})
+_NOMINAL = frozenset({"NOUN", "PROPN"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Dependencies of a date written before the noun it describes ("the March 28 floods",
+# "last month's massacre").
+_PRENOMINAL = frozenset({"compound", "nmod", "poss", "amod", "nummod", "npadvmod"})
+# Clauses inside a noun or prepositional phrase ('a nurse who was abducted on …', 'in
+# what officials called a reply to strikes on Wednesday'): the day they name is a
+# participant's story, not the point the story has reached.
+_EMBEDDED = frozenset({"relcl", "acl", "pcomp"})
+_QUOTE_MARKS = re.compile("[\"\u201c\u201d\n]")
+_BOUND_BEFORE = re.compile(r"(?i)\b(?:" + "|".join(sorted(UNDATED_PREFIXES)) + r")" + _WS + r"$")
+
+
+@dataclass(frozen=True)
+class _Attachment:
+    """Where a date expression hangs in the parse.
+
+    kind: "clause" when it dates the clause of ``host`` (a verb, or the root of a
+        verbless sentence); "modifier" when it only describes the noun ``host``
+        ("the truce of March 3") and so dates nothing but what that noun names.
+    host: the verb (or noun) dated.
+    head: the word the expression hangs on directly ("talks" in "talks on Monday").
+    """
+
+    kind: str
+    host: Token
+    head: Token
+
+
+def _attachment(doc: Doc, start: int, end: int) -> _Attachment | None:
+    """The clause or noun a date expression at ``start:end`` belongs to."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    inside = range(span.start, span.end)
+    for token in span:  # "two days after his troops detained …": it dates the detention
+        if token.dep_ == "mark" and token.lower_ in RELATIONAL_MARKERS \
+                and token.head.i not in inside:
+            return _Attachment("clause", token.head, token.head)
+    root = span.root
+    head = root.head
+    if head.i == root.i:
+        return _Attachment("clause", root, root)
+    if head.pos_ in _NOMINAL and head.i >= span.end and root.dep_ in _PRENOMINAL:
+        return _Attachment("modifier", head, head)
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in _NOMINAL \
+            and head.head.lemma_.lower() not in TIME_NOUNS:
+        return _Attachment("modifier", head.head, head.head)
+    host = head
+    for _ in range(12):  # 'talks with the envoy on Monday': through the nouns to their verb
+        if (host.pos_ in _VERBAL and not _ongoing(host)) or host.head.i == host.i:
+            break
+        host = host.head
+    return _Attachment("clause", host, head)
+
+
+def _ongoing(verb: Token) -> bool:
+    """A present participle with no subject of its own ('a depot storing fuel',
+    'fired, killing four'): it holds at the time of the clause it hangs on, so a date
+    the parser hangs on it dates that clause."""
+    return verb.tag_ == "VBG" and verb.dep_ in ("acl", "advcl") and not any(
+        c.dep_ in _SUBJECTS or c.dep_ == "mark" for c in verb.children)
+
+
+def _coordination(verb: Token) -> list[Token]:
+    """The verb's coordination: its first conjunct, then every verb conjoined with it."""
+    top = verb
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    group = [top]
+    for member in group:
+        group.extend(c for c in member.children if c.dep_ == "conj" and c.pos_ in _VERBAL)
+    return group
+
+
+def _verb_above(token: Token) -> Token | None:
+    """``token`` itself when a verb, else the nearest verb above it."""
+    node = token
+    for _ in range(6):
+        if node.pos_ in _VERBAL:
+            return node
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def _governing_clause(top: Token) -> Token | None:
+    """The clause whose time ``top``'s clause shares, or None when it has its own time.
+
+    A purpose or participle clause ('flew to Kigali to meet the president', 'fired, killing
+    four'), a complement ('was ready to talk') and a clause of simultaneity ('when',
+    'as', 'while') happen when their governing clause does, and so, as far as the
+    text tells, does reported speech ('said on Thursday that his country was ready').
+    Relative clauses and clauses of cause or sequence ('after', 'because') keep their
+    own time.
+    """
+    if top.dep_ in ("xcomp", "acomp"):
+        return _verb_above(top.head)
+    if top.dep_ == "advcl":
+        markers = {c.lower_ for c in top.children if c.dep_ in ("mark", "advmod")}
+        purpose = any(c.dep_ == "aux" and c.lower_ == "to" for c in top.children)
+        participle = top.tag_ in ("VBG", "VBN") and not any(
+            c.dep_ in _SUBJECTS or c.dep_ == "mark" for c in top.children)
+        if markers & SIMULTANEOUS_MARKERS or purpose or participle:
+            return _verb_above(top.head)
+        return None
+    if top.dep_ in ("ccomp", "parataxis"):
+        return _verb_above(top.head)
+    return None
+
+
+def _main_clause(verb: Token) -> bool:
+    """Whether ``verb`` heads the sentence's main clause (or a clause coordinated with
+    it), counting a report placed before its 'officials said' as the main clause."""
+    top = _coordination(verb)[0]
+    if top.dep_ == "ROOT":
+        return True
+    return top.dep_ in ("ccomp", "parataxis") and top.i < top.head.i and top.head.dep_ == "ROOT"
+
+
+def _in_phrase(token: Token, noun: Token) -> bool:
+    """Whether ``token`` lies in ``noun``'s phrase outside any relative clause in it."""
+    node = token
+    for _ in range(12):
+        if node.i == noun.i:
+            return True
+        if node.dep_ == "relcl" or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _best(found: list[DateMention]) -> DateMention:
+    """The first mention that names a time, else the first (a vague time stated)."""
+    return next((m for m in found if m.precision != "unknown"), found[0])
+
+
+def _noun_date(anchor: Token, trigger: Token | None,
+               attached: list[tuple[DateMention, _Attachment]]) -> DateMention | None:
+    """A date said of the event noun itself: 'the February 14 bombing', 'the attack on
+    May 3', 'the bans imposed last month'."""
+    words = {anchor.i} | ({trigger.i} if trigger is not None else set())
+    own = [m for m, a in attached if a.kind == "modifier" and a.head.i in words]
+    if anchor.pos_ in _NOMINAL or anchor.dep_ in _SUBJECTS:
+        own += [m for m, a in attached if a.kind == "clause" and _in_phrase(a.head, anchor)]
+    return _best(own) if own else None
+
+
+def _clause_date(clause: Token | None, attached: list[tuple[DateMention, _Attachment]],
+                 reference: DateMention | None) -> DateMention | None:
+    """The date of ``clause``: its own, its coordinated verbs', that of the clause it
+    shares its time with, or ``reference``."""
+    for _ in range(5):
+        if clause is None:
+            break
+        group = _coordination(clause)
+        members = {t.i for t in group}
+        found = [m for m, a in attached if a.kind == "clause" and a.host.i == clause.i]
+        found = found or [m for m, a in attached if a.kind == "clause" and a.host.i in members]
+        if found:
+            return _best(found)
+        top = group[0]
+        if top.dep_ == "relcl":
+            # 'in 2019, when the king hosted them': a clause that hangs on the date itself.
+            return next((m for m, a in attached
+                         if m.start <= top.head.idx < m.end), reference)
+        clause = _governing_clause(top)
+    return reference
+
+
+def event_date(
+    anchor: Token,
+    mentions: list[DateMention],
+    reference: DateMention | None,
+    *,
+    trigger: Token | None = None,
+) -> DateMention | None:
+    """The date of the event whose clause is headed by ``anchor``.
+
+    A date expression dates the verb whose clause contains it: not the verb of a
+    relative or other embedded clause ('freed a nurse who had been abducted last
+    month'), and not as a noun's modifier ('talks since the truce of March 3', 'the
+    March 28 floods'), which dates only what
+    that noun names. Verbs coordinated with the anchor share its date; a clause
+    that happens when another does ('to meet', 'when', reported speech) takes that
+    clause's date; a clause that hangs on a date ('in 2019, when the king hosted them')
+    takes that date. With none of these the event takes the reference day: one
+    this sentence sets, else ``reference``.
+
+    Args:
+        anchor: the verb (or event noun) whose clause states the event.
+        mentions: the date mentions of the sentence, from ``date_mentions``.
+        reference: the story's reference day before this sentence.
+        trigger: the event word when it differs from ``anchor`` ('held talks').
+
+    Returns:
+        The mention that dates the event, or the reference day (None when unset).
+    """
+    attached = [(m, a) for m in mentions
+                if (a := _attachment(anchor.doc, m.start, m.end)) is not None]
+    reference = next((m for m in reversed(mentions) if m.sets_reference), reference)
+    if (own := _noun_date(anchor, trigger, attached)) is not None:
+        return own
+    if anchor.dep_ in _SUBJECTS:  # 'Fighting erupted on April 15'
+        clause = _verb_above(anchor.head)
+    else:
+        clause = None if anchor.pos_ in _NOMINAL else _verb_above(anchor)
+    return _clause_date(clause, attached, reference)
+
+
+# --------------------------------------------------------------------------- finding all
+
+
+def _quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside double quotation marks; a paragraph end closes a quote."""
+    ranges: list[tuple[int, int]] = []
+    opened: int | None = None
+    for m in _QUOTE_MARKS.finditer(text):
+        mark = m.group()
+        if mark == "\n":
+            if opened is not None:
+                ranges.append((opened, m.start()))
+            opened = None
+        elif opened is None and mark != "\u201d":
+            opened = m.start()
+        elif opened is not None and mark != "\u201c":
+            ranges.append((opened, m.end()))
+            opened = None
+    if opened is not None:
+        ranges.append((opened, len(text)))
+    return ranges
+
+
+@dataclass
+class _Found:
+    """A date expression while ``date_mentions`` resolves it (offsets into the span)."""
+
+    start: int
+    end: int
+    expression: str
+    date: str | None
+    precision: str
+    attachment: _Attachment | None
+    quoted: bool
+    future: bool
+    anaphoric: bool
+
+    @property
+    def relational(self) -> bool:
+        """'two days after …': it dates the clause it introduces, not the story's day."""
+        return self.expression.lower().rsplit(maxsplit=1)[-1] in RELATIONAL_MARKERS
+
+    @property
+    def narrative(self) -> bool:
+        """A day the story itself is at: an anchor for 'the same day' and for quotes."""
+        a = self.attachment
+        return (self.precision == "day" and self.date is not None and not self.quoted
+                and not self.future and not self.relational
+                and (a is None or (a.kind == "clause" and a.host.dep_ not in _EMBEDDED)))
+
+    @property
+    def main(self) -> bool:
+        return self.attachment is None or _main_clause(self.attachment.host)
+
+
+def _expressions(span: Span | Doc, text: str, offset: int) -> list[tuple[int, int]]:
+    """Offsets (into ``text``) of the date expressions: pattern matches, longest first
+    where they overlap, then spaCy DATE/TIME entities that no pattern covered."""
+    found: list[tuple[int, int]] = []
+    rejected: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if m.start() == m.end():
+                continue
+            first = m.group(0).split()[0]
+            if first[0].isupper() and first.lower().rstrip(".") in _MONTH_NUMBER and (
+                _capitalised_name_before(text, m.start())
+            ):
+                rejected.append((m.start(), m.end()))
+                continue
+            found.append((m.start(), m.end()))
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda se: (-(se[1] - se[0]), se[0])):
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+    for ent in span.ents:
+        if ent.label_ not in {"DATE", "TIME"}:
+            continue
+        start, end = ent.start_char - offset, ent.end_char - offset
+        if any(start < e and end > s for s, e in chosen + rejected):
+            continue
+        if _keep_entity(ent.text):
+            # 'since midnight', 'from dawn': the bounding word makes it a limit.
+            bound = _BOUND_BEFORE.search(text, max(0, start - 16), start)
+            chosen.append((bound.start() if bound else start, end))
+    return sorted(chosen)
+
+
+def _deictic(expression: str) -> bool:
+    words = _strip_leading(_normalise(expression))
+    return words in DEICTIC_DAYS or _strip_trailing(words) in DEICTIC_DAYS
+
+
+def _day(mention: _Found | None) -> date | None:
+    return date.fromisoformat(mention.date) if mention and mention.date else None
+
+
+def _utterance_day(found: list[_Found], k: int, sentence_end: int) -> date | None:
+    """The day the quotation holding ``found[k]`` was spoken: the story's day at that
+    point, else a day named later in the sentence ("'… tonight,' he said on Friday")."""
+    before = [f for f in found[:k] if f.narrative]
+    later = [f for f in found[k + 1:] if f.narrative and f.start < sentence_end]
+    return _day(before[-1] if before else later[0] if later else None)
+
+
+def _anchor_day(found: list[_Found], k: int) -> date | None:
+    """The day an anaphor ('the same day', 'hours later') counts from: the nearest day
+    the story names before it, else after it; the story's own days first."""
+    at = found[k].start
+    for pool in ([f for f in found if f.narrative],
+                 [f for f in found if f.precision == "day" and f.date and not f.anaphoric]):
+        before = [f for f in pool if f.start < at]
+        after = [f for f in pool if f.start > at]
+        if before or after:
+            return _day(before[-1] if before else after[0])
+    return None
+
+
+def _resolve_relative(found: list[_Found], published: date, doc: Doc, offset: int) -> None:
+    """Date anaphors from their anchor, and deictic words in quotes from the day spoken."""
+    for k, f in enumerate(found):
+        if f.anaphoric:
+            anchor = _anchor_day(found, k)
+            if anchor is not None:
+                f.date, f.precision = resolve_date(f.expression, published, anchor=anchor)
+        elif f.quoted and _deictic(f.expression):
+            token = doc.char_span(f.start + offset, f.end + offset, alignment_mode="expand")
+            end = token.sent.end_char - offset if token is not None else f.end
+            spoken = _utterance_day(found, k, end)
+            if spoken is not None:
+                f.date, f.precision = resolve_date(f.expression, spoken, future=f.future)
+
+
+def _without_hedges(found: list[_Found], text: str) -> list[_Found]:
+    """Drop 'recently' right next to a date: 'most recently on April 8'."""
+    return [
+        f for k, f in enumerate(found)
+        if f.expression.lower() not in HEDGE_ADVERBS or not any(
+            other.precision != "unknown"
+            and not text[min(f.end, other.end):max(f.start, other.start)].strip(" ,")
+            for other in found[max(k - 1, 0):k + 2] if other is not f
+        )
+    ]
+
+
+def _with_references(found: list[_Found], offset: int) -> list[DateMention]:
+    """The mentions, marking those that move the story's reference day.
+
+    A day of the story's own line moves it; one in a subordinate clause only when it
+    is not earlier than the day already set: an earlier day there is a flashback
+    ('noted that he had visited the base yesterday').
+    """
+    out: list[DateMention] = []
+    reference: str | None = None
+    for f in found:
+        sets = f.narrative and (f.main or reference is None
+                                or (f.date or "") >= reference)
+        if sets:
+            reference = f.date
+        out.append(DateMention(f.expression, f.start + offset, f.end + offset, f.date,
+                               f.precision, sets))
+    return out
+
+
 def date_mentions(span: Span | Doc, published: date | datetime | str) -> list[DateMention]:
     """Find and resolve the date expressions of a sentence or document.
 
     Anaphoric expressions ("the same day", "hours later", "two days after") are
-    resolved from the nearest day-precision mention before them in ``span`` (or,
+    resolved from the nearest day the story names before them in ``span`` (or,
     failing that, after them), so passing a whole ``Doc`` lets "the same day"
-    refer back to the previous sentence. Names in a clause with a future
-    auxiliary ("will take effect on August 3") resolve forward.
+    refer back to the previous sentence; days named in quotations, embedded
+    clauses, future clauses or as a noun's modifier serve only when no other day
+    does. Names in a clause with a future auxiliary ("will take effect on August
+    3") resolve forward. Deictic words inside a quotation ("'we spoke this
+    evening,' he said") count from the day the story is at, where the words were
+    spoken, rather than from the publication date.
+
+    A mention *sets the reference*, the day that later sentences with no date of
+    their own take, when it names a day for the clause of one of the story's
+    events: not in a quotation, a relative or other embedded clause, a future
+    clause or a noun's modifier, not a day relative to another clause ("ten days
+    after …"), and not a subordinate clause's flashback to a day before the
+    reference already set.
 
     Args:
         span: a spaCy ``Span`` (usually a sentence) or ``Doc``.
@@ -549,65 +968,16 @@ def date_mentions(span: Span | Doc, published: date | datetime | str) -> list[Da
     offset = span.start_char if isinstance(span, Span) else 0
     if not text.strip():
         return []
-
-    found: list[tuple[int, int]] = []
-    rejected: list[tuple[int, int]] = []
-    for pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            if m.start() == m.end():
-                continue
-            first = m.group(0).split()[0]
-            if first[0].isupper() and first.lower().rstrip(".") in _MONTH_NUMBER and (
-                _capitalised_name_before(text, m.start())
-            ):
-                rejected.append((m.start(), m.end()))
-                continue
-            found.append((m.start(), m.end()))
-    # Keep the longest match where matches overlap.
-    chosen: list[tuple[int, int]] = []
-    for start, end in sorted(found, key=lambda se: (-(se[1] - se[0]), se[0])):
-        if all(end <= s or start >= e for s, e in chosen):
-            chosen.append((start, end))
-
-    for ent in span.ents:
-        if ent.label_ not in {"DATE", "TIME"}:
-            continue
-        start, end = ent.start_char - offset, ent.end_char - offset
-        if any(start < e and end > s for s, e in chosen + rejected):
-            continue
-        if _keep_entity(ent.text):
-            chosen.append((start, end))
-    chosen.sort()
-
-    resolved: list[tuple[int, int, str, str | None, str]] = []
-    pending: list[int] = []
-    for start, end in chosen:
+    quoted = _quoted_ranges(text)
+    found: list[_Found] = []
+    for start, end in _expressions(span, text, offset):
         expression = text[start:end]
         future = _is_future(doc, start + offset, end + offset)
         iso, precision = resolve_date(expression, pub, future=future)
-        if precision == "unknown" and resolve_date(expression, pub, anchor=pub)[1] == "day":
-            pending.append(len(resolved))  # anaphoric: needs an anchor
-        resolved.append((start, end, expression, iso, precision))
-
-    for index in pending:
-        start, end, expression, _, _ = resolved[index]
-        before = [r for r in resolved[:index] if r[4] == "day" and r[3]]
-        after = [r for r in resolved[index + 1:] if r[4] == "day" and r[3]]
-        anchor_mention = before[-1] if before else after[0] if after else None
-        if anchor_mention is None:
-            continue
-        anchor = date.fromisoformat(anchor_mention[3])
-        iso, precision = resolve_date(expression, pub, anchor=anchor)
-        resolved[index] = (start, end, expression, iso, precision)
-
-    # "most recently on April 8": "recently" right next to a date adds nothing.
-    kept = [
-        r for k, r in enumerate(resolved)
-        if r[2].lower() not in HEDGE_ADVERBS or not any(
-            other[4] != "unknown"
-            and not text[min(r[1], other[1]):max(r[0], other[0])].strip(" ,")
-            for other in resolved[max(k - 1, 0):k + 2] if other is not r
-        )
-    ]
-    return [DateMention(expression, start + offset, end + offset, iso, precision)
-            for start, end, expression, iso, precision in kept]
+        anaphoric = precision == "unknown" and \
+            resolve_date(expression, pub, anchor=pub)[1] == "day"
+        found.append(_Found(start, end, expression, iso, precision,
+                            _attachment(doc, start + offset, end + offset),
+                            any(s <= start < e for s, e in quoted), future, anaphoric))
+    _resolve_relative(found, pub, doc, offset)
+    return _with_references(_without_hedges(found, text), offset)

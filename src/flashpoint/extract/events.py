@@ -23,8 +23,8 @@ from spacy.tokens import Doc, Span, Token
 
 from flashpoint.extract.actors import ActorIndex
 from flashpoint.extract.casualties import casualties, revised_toll
-from flashpoint.extract.dates import DateMention, date_mentions
-from flashpoint.extract.places import PlaceMention, place_mentions
+from flashpoint.extract.dates import DateMention, date_mentions, event_date
+from flashpoint.extract.places import PlaceMention, country_location, place_mentions
 from flashpoint.gazetteer import default_kb
 from flashpoint.model import ActorRef, Attribution, Event, Evidence, Location, Plover, stable_id
 from flashpoint.ontology import describe, is_code
@@ -67,6 +67,14 @@ _WEAPON_NOUNS = re.compile(r"^(" + "|".join(sorted(WORDS["weapon_nouns"])) + r")
 _LOCATIVE = {"in", "at", "near", "from", "to", "into", "across", "over", "on", "inside", "outside"}
 _GATHERING_CODES = {"040", "042", "043", "044", "045", "046", "036", "057", "030", "031", "039"}
 _MATERIAL_ROOTS = {"06", "07", "08", "14", "15", "17", "18", "19", "20"}
+# Occasions and audiences that place what is said or agreed at them ('after talks in Doha',
+# 'speaking to reporters in Geneva'); talks one calls 'for' are yet to happen.
+_OCCASIONS = {"meeting", "talks", "talk", "summit", "conference", "session", "ceremony",
+              "rally", "gathering", "briefing", "forum", "sideline", "end", "close", "visit",
+              "negotiation"}
+_AUDIENCES = {"reporter", "journalist", "audience", "crowd", "supporter", "lawmaker"}
+_ON_PLACES = {"island", "outskirts", "coast", "shore", "peninsula", "frontline"}
+_PLACES_OF = _ON_PLACES | {"city", "town", "village", "port", "capital"}  # 'the island of …'
 
 
 @dataclass
@@ -142,10 +150,6 @@ class _Coder:
         for sent in sents:
             self._dates[sent.start] = [m for m in mentions
                                        if sent.start_char <= m.start < sent.end_char]
-        # Until a sentence states a time, events take the lead's: the title and the
-        # first lines report the news of that day.
-        self.narrative_date = _first_day(m for sent in sents for m in self._dates[sent.start]
-                                         if not self._in_quote(m.start))
         finished: list[_Frame] = []
         for sent in sents:
             self._places[sent.start] = [
@@ -246,7 +250,7 @@ class _Coder:
 
     def _advance_narrative_date(self, sent: Span) -> None:
         for mention in self._dates.get(sent.start, []):
-            if mention.precision == "day" and not self._in_quote(mention.start):
+            if mention.sets_reference and not self._in_quote(mention.start):
                 self.narrative_date = mention
 
     def _in_quote(self, char: int) -> bool:
@@ -402,7 +406,7 @@ class _Coder:
             frame.code = "138"
         frame.attribution = self._attribution(anchor)
         frame.evidence = sent
-        frame.date = self._date(frame, own, sent)
+        frame.date = self._date(frame, sent)
         frame.location = self._location(frame, own, sent)
         police = [s for s in frame.sources if s.sector == "COP" and s.country]
         if police:  # 'Police shot dead 13 people': the force's own residents
@@ -932,25 +936,9 @@ class _Coder:
                     return Attribution(who[0].name if who else obj.text, _channel(token))
         return None
 
-    def _date(self, frame: _Frame, own: set[int], sent: Span) -> DateMention | None:
-        mentions = self._dates.get(sent.start, [])
-        for m in mentions:
-            token = self.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if token is not None and any(t.i in own for t in token):
-                return m
-        head = frame.anchor
-        if head.dep_ in ("relcl", "advcl", "acl"):  # 'on October 7, when fighters stormed …'
-            for m in mentions:
-                span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
-                if span is not None and head.head.i in {t.i for t in span}:
-                    return m
-        if head.dep_ in ("conj", "xcomp", "advcl") and head.head.i != head.i:
-            for m in mentions:
-                token = self.doc.char_span(m.start, m.end, alignment_mode="expand")
-                if token is not None and any(t.head.i == head.head.i or t.head.head.i ==
-                                             head.head.i for t in token):
-                    return m
-        return self.narrative_date
+    def _date(self, frame: _Frame, sent: Span) -> DateMention | None:
+        return event_date(frame.anchor, self._dates.get(sent.start, []), self.narrative_date,
+                          trigger=frame.trigger)
 
     def _location(self, frame: _Frame, own: set[int], sent: Span) -> Location | None:
         places = self._places.get(sent.start, [])
@@ -958,6 +946,8 @@ class _Coder:
         # Meetings and agreements happen somewhere; calls and statements do not.
         gathering = frame.code[:3] in _GATHERING_CODES
         fallback = self.narrative_place if material or gathering else None
+        if fallback is None and material:
+            fallback = _home_ground(frame)
         if not places:
             return fallback
         verbal_ok = {frame.anchor.i}
@@ -972,16 +962,25 @@ class _Coder:
                 continue
             if not violent and self.actors.ref_at(span.root) is not None and \
                     span.root.dep_ in ("pobj", "dobj", "dative") and \
-                    span.root.head.lower_ not in ("in", "at", "near", "from"):
+                    span.root.head.lower_ not in ("in", "at", "near", "from") and \
+                    span.root.head.head.lemma_.lower() not in _PLACES_OF:
                 continue  # 'sign a deal with Moscow': a government, not a place
+            if span.root.dep_ in _SUBJ and self.actors.ref_at(span.root) is not None:
+                continue  # 'the law that Beijing imposed': a government, not a place
             if material or _placed_directly(span, frame.anchor, verbal_ok):
                 candidates.append(p)
         if not candidates:
             return fallback
         rank = {"city": 0, "admin1": 1, "region": 1, "country": 3}
-        best = min(candidates, key=lambda p: (rank.get(p.location.precision, 2), p.start))
+        best = min(candidates, key=lambda p: (p.location.country is None,  # a sea, 'Caribbean'
+                                              rank.get(p.location.precision, 2), p.start))
         if not material and best.location.precision == "country":
-            return fallback
+            # A country alone places words only as the venue of an occasion ('agreed
+            # after talks on the island of St Vincent'), or away from the story's place.
+            abroad = fallback is not None and fallback.country != best.location.country
+            span = self.doc.char_span(best.start, best.end, alignment_mode="expand")
+            venue = span is not None and _venue(span)
+            return best.location if abroad or venue else fallback
         return best.location
 
     # -- pairs ----------------------------------------------------------
@@ -1022,10 +1021,6 @@ def _in_locative(token: Token) -> bool:
 
 def _is_violent(frame: _Frame) -> bool:
     return frame.sense.code == "violence" or frame.code[:2] in ("18", "19", "20")
-
-
-def _first_day(mentions: Iterable[DateMention]) -> DateMention | None:
-    return next((m for m in mentions if m.precision == "day"), None)
 
 
 def _complement_tokens(trigger: Token) -> set[int]:
@@ -1148,20 +1143,54 @@ def _is_hypothetical(token: Token) -> bool:
     return bool(aux & _HYPOTHETICAL)
 
 
-def _placed_directly(span: Span, anchor: Token, heads: set[int]) -> bool:
-    """A verbal event is placed only by a phrase on its own verb ('in Beijing, he said')."""
+def _locative_prep(node: Token) -> bool:
+    """Whether ``node`` hangs on a preposition of place: 'in', 'at', 'from', or 'on' before
+    'the island of', 'the outskirts of'."""
+    prep = node.head
+    return prep.dep_ == "prep" and (prep.lower_ in ("in", "at", "from") or (
+        prep.lower_ == "on" and node.lemma_.lower() in _ON_PLACES))
+
+
+def _locative_object(span: Span) -> Token | None:
+    """The object of the preposition of place that holds a place name: 'in Beijing',
+    'in the Saudi city of Jeddah' (the city), or None."""
     node = span.root
-    for _ in range(3):  # 'in the Saudi city of Jeddah': climb to the locative preposition
-        if node.head.i == node.i or (node.head.dep_ == "prep" and node.head.lower_ in (
-                "in", "at", "from")):
+    for _ in range(3):  # climb to the locative preposition
+        if node.head.i == node.i or _locative_prep(node):
             break
         node = node.head
-    prep = node.head
-    if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "from"):
+    return node if _locative_prep(node) else None
+
+
+def _occasion(token: Token) -> bool:
+    """An occasion or audience the words were spoken at: 'after talks', 'at the end of
+    the meeting', 'to reporters'; not 'called for talks', yet to happen."""
+    if token.dep_ != "pobj":
         return False
-    host = prep.head
+    lemma, prep = token.lemma_.lower(), token.head.lower_
+    return lemma in _AUDIENCES or (lemma in _OCCASIONS and prep not in ("for", "to"))
+
+
+def _venue(span: Span) -> bool:
+    """A place named as where an occasion was: 'after talks on the island of St Vincent'."""
+    node = _locative_object(span)
+    return node is not None and _occasion(node.head.head)
+
+
+def _placed_directly(span: Span, anchor: Token, heads: set[int]) -> bool:
+    """A verbal event is placed only by a phrase on its own verb ('in Beijing, he said')."""
+    node = _locative_object(span)
+    if node is None:
+        return False
+    host = node.head.head
     if host.i in heads:
         return True
+    for _ in range(4):  # 'at the end of the meeting at Argyle', 'after talks in Doha'
+        if not _occasion(host):
+            break
+        host = host.head.head
+        if host.i in heads or (host.dep_ in ("advcl", "acl", "xcomp") and host.head.i in heads):
+            return True
     # 'addressing a rally in Kanyakumari', 'speaking to reporters in Nantucket'
     return host.head.i in heads and host.dep_ in ("advcl", "acl", "dobj", "pobj") or (
         host.dep_ in ("pobj", "dobj") and host.head.dep_ in ("advcl", "acl")
@@ -1229,6 +1258,19 @@ def _to_events(frames: Iterable[_Frame], *, article_id: str) -> Iterator[Event]:
             confidence=round(min(confidence, 0.99), 2),
         )
         yield replace(event, event_id=_event_id(event))
+
+
+def _home_ground(frame: _Frame) -> Location | None:
+    """Where a story that names no place at all puts a domestic act: the country of the
+    police acting on people of no other country ('Police shot dead 13 protesters'; not
+    a coast guard ramming a foreign boat), or the one country of both sides."""
+    police = {s.country for s in frame.sources if s.sector == "COP"}
+    targets = {t.country for t in frame.targets if t is not None} - {None}
+    sides = {r.country for r in [*frame.sources, *frame.targets] if r is not None}
+    for home in (police if targets <= police else set(), sides if frame.targets else set()):
+        if len(home) == 1 and None not in home:
+            return country_location(home.pop())
+    return None
 
 
 def _located(target: ActorRef | None, country: str) -> ActorRef | None:

