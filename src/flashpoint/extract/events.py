@@ -1185,7 +1185,7 @@ def _placed_directly(span: Span, anchor: Token, heads: set[int]) -> bool:
     host = node.head.head
     if host.i in heads:
         return True
-    for _ in range(4):  # 'at the end of the meeting at Argyle', 'after talks in Doha'
+    for _ in range(4):  # 'at the end of the meeting at the palace', 'after talks in Doha'
         if not _occasion(host):
             break
         host = host.head.head

@@ -1414,8 +1414,8 @@ def _in_context(text: str, hit: _Hit, context: tuple[str, ...]) -> _Hit:
 
     "Jenin" in a story about the West Bank is not the Polish village; "Punjab" in a
     story about India is India's. Among countries the story names, the one it puts
-    first (the focus, then the most named) wins: "Argyle" in a story about talks on
-    St Vincent that mentions the United States once is the Vincentian village. A
+    first (the focus, then the most named) wins: "Hebron" in a story about settler raids
+    that mentions the United States once is the West Bank city, not the one in Ohio. A
     place much larger than the alternative (Paris, France over Paris, Texas) keeps
     its reading, and countries and curated places are never re-read.
     """
