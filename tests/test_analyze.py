@@ -282,12 +282,38 @@ def test_analyze_report_to_dict_is_json_without_nan(crisis):
     text = json.dumps(data, allow_nan=False)
     back = json.loads(text)
     assert set(back) == {"a", "b", "since", "until", "directed", "config", "totals", "series",
-                         "weekly", "alerts", "signals", "mediators"}
+                         "weekly", "alerts", "signals", "signals_total", "mediators"}
     assert back["since"] == "2025-05-01" and back["until"] is None
+    assert back["signals_total"] == len(back["signals"]) == back["totals"]["signals"] == 4
     assert back["series"][1]["period"] == "2025-05-02"
     assert back["series"][1]["goldstein_mean"] is None
     assert back["mediators"][0]["cameos"] == ["0256", "041"]
     assert back["config"]["halflife"] == 1.0
+
+
+@pytest.mark.parametrize(("max_signals", "kept"), [(2, 2), (0, 0), (None, 4), (100, 4)])
+def test_analyze_report_to_dict_keeps_the_latest_signals(crisis, max_signals, kept):
+    report = dyad_report(crisis, "IND", "PAK", config=CONFIG)
+    data = report.to_dict(max_signals=max_signals)
+    assert (len(data["signals"]), data["signals_total"], len(report.signals)) == (kept, 4, 4)
+    latest = [str(d) for d in report.signals["day"].tail(kept)] if kept else []
+    assert [s["day"] for s in data["signals"]] == latest
+
+
+@pytest.mark.parametrize("max_signals", [-1, 1.5])
+def test_analyze_report_to_dict_refuses_a_bad_signal_cap(crisis, max_signals):
+    with pytest.raises(DyadInputError, match="max_signals"):
+        dyad_report(crisis, "IND", "PAK").to_dict(max_signals=max_signals)
+
+
+@pytest.mark.parametrize("since", [None, "2025-05-08"])
+def test_analyze_report_parts_match_the_standalone_functions(crisis, since):
+    report = dyad_report(crisis, "IND", "PAK", since=since, config=CONFIG)
+    pd.testing.assert_frame_equal(report.signals,
+                                  deescalation_signals(crisis, "IND", "PAK", since=since))
+    pd.testing.assert_frame_equal(report.mediators, mediators(crisis, "IND", "PAK", since=since))
+    pd.testing.assert_frame_equal(report.series,
+                                  dyad_series(crisis, "IND", "PAK", since=since, config=CONFIG))
 
 
 def test_analyze_report_of_dyad_without_events_is_clear(crisis):

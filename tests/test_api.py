@@ -162,6 +162,16 @@ def test_api_events_located_keeps_events_with_coordinates(client: TestClient) ->
                for e in located["items"])
 
 
+def test_api_events_located_false_keeps_events_without(client: TestClient,
+                                                       store: Store) -> None:
+    unlocated = get(client, "/api/events", located=False, limit=500)
+    assert unlocated["total"] == store.count_events(located=False) > 0
+    assert unlocated["total"] + get(client, "/api/events", located=True)["total"] == get(
+        client, "/api/events")["total"]
+    assert all(e["location_lat"] is None or e["location_lon"] is None
+               for e in unlocated["items"])
+
+
 @pytest.mark.parametrize(("params", "named"), [
     ({"quad_class": 5}, "quad_class"),
     ({"limit": 501}, "limit"),
@@ -284,6 +294,7 @@ def test_api_dyad_report(client: TestClient) -> None:
             "signals", "mediators"} <= set(report)
     assert (report["a"], report["b"]) == ("IND", "PAK")
     assert report["totals"]["events"] == sum(row["events"] for row in report["series"]) > 0
+    assert report["signals_total"] == report["totals"]["signals"] >= len(report["signals"])
     api.DyadReportOut.model_validate(report)
     weekly = get(client, "/api/dyad", a="IND", b="PAK", freq="W")
     assert weekly["series"] == weekly["weekly"] == report["weekly"]

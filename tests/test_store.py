@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,164 @@ def test_store_dyad_series_counts_days_without_negated(filled_store):
     assert [str(d)[:10] for d in series["day"]] == ["2025-05-07", "2025-05-10"]
     assert list(series["events"]) == [1, 1]
     assert list(series["q4"]) == [1, 1]
+
+
+@pytest.mark.parametrize(("located", "codes"), [(True, {"195", "194"}),
+                                               (False, {"041", "112", "0256"})])
+def test_store_events_located(filled_store, located, codes):
+    assert set(filled_store.events(located=located)["cameo"]) == codes
+    assert filled_store.count_events(located=located) == len(codes)
+
+
+def test_store_event_rows_match_the_events_frame(filled_store):
+    frame = filled_store.events(limit=3, offset=1, order="day, global_id")
+    rows = filled_store.event_rows(limit=3, offset=1, order="day, global_id")
+    assert [r["canonical_id"] for r in rows] == frame["canonical_id"].tolist()
+    assert list(rows[0]) == list(frame.columns)
+    one = filled_store.event(rows[0]["canonical_id"], columns=("canonical_id", "cameo"))
+    assert one == {"canonical_id": rows[0]["canonical_id"], "cameo": rows[0]["cameo"]}
+    assert filled_store.event("0123456789abcdef") is None
+
+
+def test_store_events_refuse_an_unknown_order(filled_store):
+    with pytest.raises(ValueError, match="sideways"):
+        filled_store.event_rows(order="sideways")
+
+
+@pytest.fixture()
+def listed_store():
+    """Three articles of two outlets over three days, with actors and quotes."""
+    store = Store(":memory:")
+    store.write_batch([
+        item(article("Ceasefire talks. " + TEXT, id="a", outlet="Wire", published="2025-05-07"),
+             [("USAGOV", "041", "INDGOV")], quotes=2),
+        item(article("Shelling at 100% of posts. " + TEXT, id="b", outlet="Daily",
+                     published="2025-05-08"), [("INDMIL", "195", "PAK"),
+                                               ("INDMIL", "194", "PAKCVL")]),
+        item(article("Undated. " + TEXT, id="c", outlet="wire", published=None),
+             [("PAKGOV", "041", "USAGOV")], quotes=1),
+    ])
+    return store
+
+
+def test_store_articles_default_is_every_article_in_ingest_order(listed_store):
+    frame = listed_store.articles()
+    assert frame["id"].tolist() == ["a", "b", "c"]
+    assert listed_store.count_articles() == 3
+
+
+@pytest.mark.parametrize(("filters", "ids"), [
+    ({"q": "ceasefire"}, ["a"]),
+    ({"q": "100%"}, ["b"]),
+    ({"q": "1_0"}, []),
+    ({"outlet": "WIRE"}, ["a", "c"]),
+    ({"since": "2025-05-08"}, ["b"]),
+    ({"until": "2025-05-07"}, ["a"]),
+    ({"q": "x'; DROP TABLE articles; --"}, []),
+])
+def test_store_articles_filters(listed_store, filters, ids):
+    assert listed_store.articles(**filters)["id"].tolist() == ids
+    assert listed_store.count_articles(**filters) == len(ids)
+
+
+def test_store_articles_newest_first_in_pages(listed_store):
+    assert listed_store.articles(order="newest")["id"].tolist() == ["b", "a", "c"]
+    assert listed_store.articles(order="newest", limit=1, offset=1)["id"].tolist() == ["a"]
+    with pytest.raises(ValueError, match="oldest"):
+        listed_store.articles(order="oldest")
+
+
+def test_store_article_row(listed_store):
+    article_id = listed_store.articles()["article_id"][0]
+    row = listed_store.article_row(article_id)
+    assert row is not None and row["text"].startswith("Ceasefire talks.")
+    assert row["duplicate_of"] is None and str(row["published"]) == "2025-05-07"
+    assert listed_store.article_row("ab" * 32) is None
+
+
+def test_store_actor_summary_counts_events_by_code_and_name(listed_store):
+    frame = listed_store.actor_summary()
+    counts = dict(zip(frame["code"], frame["events"], strict=True))
+    assert counts["INDMIL"] == 2 and counts["USAGOV"] == 2 and counts["PAKCVL"] == 1
+    assert frame["events"].tolist() == sorted(frame["events"], reverse=True)
+    assert listed_store.count_actors() == len(frame)
+    usa = frame[frame["code"] == "USAGOV"].iloc[0]
+    assert (usa["name"], usa["country"], usa["articles"]) == ("Marco Rubio", "USA", 2)
+
+
+@pytest.mark.parametrize(("filters", "codes"), [
+    ({"q": "rubio"}, {"USAGOV"}),
+    ({"q": "ind"}, {"INDGOV", "INDMIL"}),
+    ({"country": "pak"}, {"PAK", "PAKCVL", "PAKGOV"}),
+])
+def test_store_actor_summary_filters(listed_store, filters, codes):
+    assert set(listed_store.actor_summary(**filters)["code"]) == codes
+    assert listed_store.count_actors(**filters) == len(codes)
+
+
+def test_store_actor_summary_pages_tile_the_list(listed_store):
+    whole = listed_store.actor_summary()["code"].tolist()
+    pages = [listed_store.actor_summary(limit=2, offset=o)["code"].tolist()
+             for o in range(0, len(whole), 2)]
+    assert [c for page in pages for c in page] == whole
+
+
+def test_store_quote_list_newest_article_first(listed_store):
+    frame = listed_store.quote_list()
+    assert list(frame.columns) == ["quote_id", "article_id", "speaker_name", "speaker_code",
+                                   "text", "direct", "channel", "published", "title"]
+    assert [str(p)[:10] for p in frame["published"]][:2] == ["2025-05-07", "2025-05-07"]
+    assert frame["published"].isna().tolist() == [False, False, True]
+    assert listed_store.count_quotes() == 3
+    assert len(listed_store.quote_list(limit=1, offset=2)) == 1
+
+
+@pytest.mark.parametrize(("filters", "n"), [
+    ({"speaker": "rubio"}, 3), ({"speaker": "USA"}, 3), ({"speaker": "Sharif"}, 0),
+    ({"q": "calm 1"}, 1), ({"q": "%"}, 0),
+])
+def test_store_quote_list_filters(listed_store, filters, n):
+    assert len(listed_store.quote_list(**filters)) == listed_store.count_quotes(**filters) == n
+
+
+def test_store_quotes_of_one_article(listed_store):
+    article_id = listed_store.articles()["article_id"][0]
+    own = listed_store.quotes(article_id)
+    assert own["article_id"].tolist() == [article_id] * 2 and own["ord"].tolist() == [0, 1]
+    assert listed_store.count_quotes(article_id=article_id) == 2
+    assert len(listed_store.quotes()) == 3
+
+
+def test_store_cursor_reads_what_the_store_committed(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    reader = store.cursor()
+    assert reader.count_events() == 0
+    store.write_batch([item(article(TEXT, id="a"), [("USAGOV", "041", "INDGOV")])])
+    assert reader.count_events() == 1
+    reader.close()
+    assert store.count_events() == 1  # closing a cursor leaves the store open
+
+
+def test_store_cursor_refuses_writes():
+    store = Store(":memory:")
+    reader = store.cursor()
+    with pytest.raises(StoreError, match="reading only"):
+        reader.write_batch([item(article(TEXT, id="a"), [("USAGOV", "041", "INDGOV")])])
+    assert store.counts()["articles"] == 0
+
+
+def test_store_cursors_serve_threads_in_parallel(filled_store):
+    expected = filled_store.events()["canonical_id"].tolist()
+
+    def read(_: int) -> list[str]:
+        reader = filled_store.cursor()
+        try:
+            return [reader.events()["canonical_id"].tolist() for _ in range(20)][-1]
+        finally:
+            reader.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(read, range(16))) == [expected] * 16
 
 
 def test_store_event_filter_uses_parameters_only():

@@ -75,12 +75,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 from flashpoint.errors import BadInput
 from flashpoint.store import EventFilter, Store
 
 __all__ = [
     "DEESCALATION_CODES",
+    "MAX_SIGNALS",
     "MEDIATION_CODES",
     "DyadInputError",
     "DyadReport",
@@ -196,6 +198,7 @@ SIGNAL_COLUMNS = ("day", "canonical_id", "signal", "cameo", "cameo_name", "sourc
                   "source_code", "target_name", "target_code", "evidence_text")
 MEDIATOR_COLUMNS = ("code", "name", "country", "with_a", "with_b", "events", "first_day",
                     "last_day", "cameos")
+MAX_SIGNALS = 200  # signals DyadReport.to_dict keeps (the latest): the dashboard's list
 _MAD_SCALE = 1.4826  # MAD -> standard deviation of a normal distribution
 _TREND_DAYS = 3  # a short look back: the index itself is already smoothed
 _EVENT_READ = ("canonical_id", "day", "source_name", "source_code", "source_country",
@@ -262,42 +265,45 @@ def _side_where(side: str) -> tuple[str, list[Any]]:
     return flt.where()
 
 
-def _read(store: Store, flt: EventFilter, extra: Sequence[tuple[str, list[Any]]] = ()
-          ) -> pd.DataFrame:
-    """The event columns analytics needs, for ``flt`` AND any of ``extra`` conditions."""
+Sql = tuple[str, list[Any]]  # a SQL fragment and its parameters
+
+
+def _read(store: Store, flt: EventFilter, extra: Sequence[Sql] = (),
+          computed: Sequence[Sql] = ()) -> pd.DataFrame:
+    """The event columns analytics needs and the ``computed`` ones (``"expr AS name"``),
+    for ``flt`` AND any of the ``extra`` conditions, in day order."""
     where, params = flt.where()
     if extra:
         where = f"{where} AND (" + " OR ".join(f"({w})" for w, _ in extra) + ")"
         params = [*params, *(p for _, ps in extra for p in ps)]
-    cols = ", ".join(_EVENT_READ)
+    cols = ", ".join([*_EVENT_READ, *(expr for expr, _ in computed)])
     return store.query(f"SELECT {cols} FROM events WHERE {where} AND day IS NOT NULL "
-                       "ORDER BY day, global_id", params)
+                       "ORDER BY day, global_id",
+                       [*(p for _, ps in computed for p in ps), *params])
 
 
-def _belongs(frame: pd.DataFrame, role: str, side: str) -> pd.Series:
-    """Which events' ``role`` (source/target) actor belongs to ``side``."""
-    if len(side) <= 3:
-        return frame[f"{role}_country"].fillna("").str.upper() == side
-    return frame[f"{role}_code"].fillna("").str.upper() == side
+def _side_of(role: str, a: str, b: str) -> Sql:
+    """SQL of the side of an event's ``role`` (source/target) actor: ``'a'``, ``'b'`` or
+    ``''`` (anyone else), as ``{role}_side``."""
+    def column(side: str) -> str:
+        return f"upper({role}_country)" if len(side) <= 3 else f"upper({role}_code)"
+
+    return (f"CASE WHEN {column(a)} = ? THEN 'a' WHEN {column(b)} = ? THEN 'b' ELSE '' END "
+            f"AS {role}_side", [a, b])
 
 
-def _dyad_events(store: Store, a: str, b: str, start: date | None, end: date | None,
-                 directed: bool) -> pd.DataFrame:
-    flt = EventFilter(dyad=(a, b), directed=directed, since=start, until=end, negated=False)
-    return _read(store, flt)
-
-
-def _touching(store: Store, a: str, b: str, start: date | None, end: date | None
-              ) -> pd.DataFrame:
-    """Events with an actor of either side, each marked with the side of its source and
-    target (``"a"``, ``"b"``, or ``""`` for anyone else)."""
+def _touching(store: Store, a: str, b: str, start: date | None, end: date | None,
+              directed: bool = False) -> pd.DataFrame:
+    """Events with an actor of either side, read once for everything a report needs:
+    each is marked with the side of its source and target (``source_side``,
+    ``target_side``: ``"a"``, ``"b"`` or ``""``) and with ``in_dyad``, whether it is
+    between the two sides (``a`` to ``b`` only when ``directed``), the events the
+    series counts."""
     flt = EventFilter(since=start, until=end, negated=False)
-    frame = _read(store, flt, [_side_where(a), _side_where(b)])
-    for role in ("source", "target"):
-        side = np.where(_belongs(frame, role, a), "a",
-                        np.where(_belongs(frame, role, b), "b", ""))
-        frame[f"{role}_side"] = side
-    return frame
+    dyad, dyad_params = EventFilter(dyad=(a, b), directed=directed).where()
+    computed = [_side_of("source", a, b), _side_of("target", a, b),
+                (f"coalesce({dyad}, false) AS in_dyad", dyad_params)]
+    return _read(store, flt, [_side_where(a), _side_where(b)], computed)
 
 
 # --------------------------------------------------------------------------- series
@@ -324,16 +330,14 @@ def _ewma(values: np.ndarray, alpha: float) -> np.ndarray:
 def _bands(index: np.ndarray, config: EscalationConfig) -> tuple[np.ndarray, ...]:
     """Baseline, upper and lower bound of each period's recent range (previous
     ``window`` periods, zeros before the series)."""
-    padded = pd.Series(np.concatenate([np.zeros(config.window), index]))
-    previous = padded.shift(1)
-    baseline = previous.rolling(config.window).median()
-    mad = previous.rolling(config.window).apply(
-        lambda w: np.median(np.abs(w - np.median(w))), raw=True)
+    if not len(index):
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    padded = np.concatenate([np.zeros(config.window), np.asarray(index, dtype=float)])
+    windows = sliding_window_view(padded, config.window)[:len(index)]  # row i: before i
+    baseline = np.median(windows, axis=1)
+    mad = np.median(np.abs(windows - baseline[:, None]), axis=1)
     spread = config.threshold * _MAD_SCALE * mad
-    base = baseline.to_numpy()[config.window:]
-    upper = (baseline + spread).to_numpy()[config.window:]
-    lower = (baseline - spread).clip(lower=0).to_numpy()[config.window:]
-    return base, upper, lower
+    return baseline, baseline + spread, np.clip(baseline - spread, 0.0, None)
 
 
 def _calendar(events: pd.DataFrame, first: date | None, last: date | None
@@ -415,15 +419,23 @@ def _with_dates(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _full_series(store: Store, a: str, b: str, start: date | None, end: date | None,
-                 directed: bool, config: EscalationConfig) -> pd.DataFrame:
-    """The daily series from ``window + 10 half-lives`` before ``start`` (warm-up) to
-    ``end``; the caller trims it to the asked range."""
+                 directed: bool, config: EscalationConfig
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One read of the events touching either side, from ``window + 10 half-lives``
+    before ``start`` (warm-up) to ``end``.
+
+    Returns:
+        The daily series over that span (the caller trims it to the asked range), the
+        de-escalation signals and the events read (:func:`_touching`).
+    """
     read_from = start - timedelta(days=config.warmup_days) if start else None
-    events = _dyad_events(store, a, b, read_from, end, directed)
-    signals = _signals(store, a, b, read_from, end)
+    touching = _touching(store, a, b, read_from, end, directed)
+    events = touching[touching["in_dyad"]]
+    signals = _signals_in(touching)
     signal_days = (signals.groupby(pd.to_datetime(signals["day"])).size() if len(signals)
                    else pd.Series([], dtype=int))
-    return _daily(events, signal_days, _calendar(events, read_from, end), config)
+    series = _daily(events, signal_days, _calendar(events, read_from, end), config)
+    return series, signals, touching
 
 
 def _trim(frame: pd.DataFrame, start: date | None, column: str = "period") -> pd.DataFrame:
@@ -460,7 +472,7 @@ def dyad_series(store: Store, a: str, b: str, *, since: str | date | None = None
     side_a, side_b = _pair(a, b)
     start, end = _range(since, until)
     code = _freq(freq)
-    daily = _full_series(store, side_a, side_b, start, end, directed, config)
+    daily, _, _ = _full_series(store, side_a, side_b, start, end, directed, config)
     if code == "W":
         return _trim(_weekly(daily, config, start), _monday(start))
     return _with_dates(_trim(daily, start), "period")
@@ -492,11 +504,13 @@ def alerts(series: pd.DataFrame, config: EscalationConfig = EscalationConfig()  
     baseline, upper, lower = _bands(index, config)
     breakout = (index > upper) & (index >= config.min_level)
     started = breakout & ~np.concatenate([[False], breakout[:-1]])
-    calming = (series["deescalation"].to_numpy() > 0) & (index >= config.min_level)
+    signals = series["deescalation"].to_numpy()
+    calming = (signals > 0) & (index >= config.min_level)
     unit = _unit(series["period"])
+    periods = pd.to_datetime(series["period"]).dt.date.to_numpy()
     rows = []
     for i in np.flatnonzero(started | calming):
-        common = {"period": _day(series["period"].iloc[i]), "index": float(index[i]),
+        common = {"period": periods[i], "index": float(index[i]),
                   "baseline": float(baseline[i]), "upper": float(upper[i]),
                   "lower": float(lower[i])}
         if started[i]:
@@ -504,7 +518,7 @@ def alerts(series: pd.DataFrame, config: EscalationConfig = EscalationConfig()  
                 f"escalation index {index[i]:.1f} broke out of its {config.window}-{unit} "
                 f"range (median {baseline[i]:.1f}, upper bound {upper[i]:.1f})")})
         if calming[i]:
-            n = int(series["deescalation"].iloc[i])
+            n = int(signals[i])
             rows.append({**common, "kind": "de-escalation", "message": (
                 f"{n} de-escalation signal{'s' if n != 1 else ''} while the escalation "
                 f"index is {index[i]:.1f} (at least {config.min_level:g})")})
@@ -519,10 +533,6 @@ def _unit(periods: pd.Series) -> str:
     return "week" if len(days) > 1 and (days.iloc[1] - days.iloc[0]).days == 7 else "day"
 
 
-def _day(value: Any) -> date:
-    return pd.Timestamp(value).date()
-
-
 # --------------------------------------------------------------------------- signals
 
 
@@ -534,18 +544,27 @@ def _signal_of(code: str | None) -> Signal | None:
     return max(matches, key=lambda s: len(s.prefix)) if matches else None
 
 
-def _signals(store: Store, a: str, b: str, start: date | None, end: date | None
-             ) -> pd.DataFrame:
-    events = _touching(store, a, b, start, end)
+def _signal_columns(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The signal (NaN for none) and the third-party flag of each CAMEO code, looked up
+    once per distinct code (a few dozen) and mapped onto the events in one pass."""
+    table = {code: _signal_of(code) for code in codes.dropna().unique()}
+    found = {code: row for code, row in table.items() if row is not None}
+    signal = codes.map({code: row.signal for code, row in found.items()})
+    third_party = codes.map({code: row.third_party for code, row in found.items()})
+    return signal, third_party.fillna(False).astype(bool)
+
+
+def _signals_in(events: pd.DataFrame) -> pd.DataFrame:
+    """The de-escalation signals among events read by :func:`_touching`."""
     if events.empty:
         return _empty(SIGNAL_COLUMNS)
-    rows = events["cameo"].map(_signal_of)
-    sides = events["source_side"] + events["target_side"]
-    between = sides.isin(["ab", "ba"])
-    third = (sides.isin(["a", "b"]) & events["source_code"].notna()
-             & events["target_code"].notna())
-    counts = rows.notna() & (between | (third & rows.map(lambda s: bool(s and s.third_party))))
-    picked = events[counts].assign(signal=rows[counts].map(lambda s: s.signal))
+    signal, third_party = _signal_columns(events["cameo"])
+    source, target = events["source_side"], events["target_side"]
+    between = ((source == "a") & (target == "b")) | ((source == "b") & (target == "a"))
+    one_side = (source == "") != (target == "")  # a third party and one of the sides
+    third = one_side & events["source_code"].notna() & events["target_code"].notna()
+    counts = signal.notna() & (between | (third & third_party))
+    picked = events[counts].assign(signal=signal[counts])
     return _with_dates(picked[list(SIGNAL_COLUMNS)].reset_index(drop=True), "day")
 
 
@@ -561,7 +580,7 @@ def deescalation_signals(store: Store, a: str, b: str, *, since: str | date | No
     """
     side_a, side_b = _pair(a, b)
     start, end = _range(since, until)
-    return _signals(store, side_a, side_b, start, end)
+    return _signals_in(_touching(store, side_a, side_b, start, end))
 
 
 # --------------------------------------------------------------------------- mediators
@@ -579,8 +598,22 @@ def mediators(store: Store, a: str, b: str, *, since: str | date | None = None,
     """
     side_a, side_b = _pair(a, b)
     start, end = _range(since, until)
-    events = _touching(store, side_a, side_b, start, end)
-    contact = events["cameo"].fillna("").map(lambda c: c.startswith(MEDIATION_CODES))
+    return _mediators_in(_touching(store, side_a, side_b, start, end))
+
+
+def _most_frequent(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
+    """The most frequent ``value`` of each ``key`` (ties: the first seen), by a grouped
+    count rather than a Python function per group."""
+    counts = frame.groupby([key, value], sort=False).size().sort_values(
+        ascending=False, kind="stable")
+    return counts.reset_index().drop_duplicates(key).set_index(key)[value]
+
+
+def _mediators_in(events: pd.DataFrame) -> pd.DataFrame:
+    """The mediators among events read by :func:`_touching`."""
+    if events.empty:
+        return _empty(MEDIATOR_COLUMNS)
+    contact = events["cameo"].fillna("").str.startswith(MEDIATION_CODES)
     rows = []
     for mine, other in (("source", "target"), ("target", "source")):
         picked = events[contact & (events[f"{mine}_side"] == "")
@@ -591,18 +624,17 @@ def mediators(store: Store, a: str, b: str, *, since: str | date | None = None,
             "country": picked[f"{mine}_country"], "side": picked[f"{other}_side"],
             "day": pd.to_datetime(picked["day"]), "cameo": picked["cameo"]}))
     contacts = pd.concat(rows, ignore_index=True)
-    if contacts.empty:
-        return _empty(MEDIATOR_COLUMNS)
+    contacts = contacts.assign(with_a=contacts["side"] == "a", with_b=contacts["side"] == "b")
     found = contacts.groupby("code").agg(
-        name=("name", lambda s: s.value_counts().index[0]),
-        country=("country", lambda s: s.dropna().iloc[0] if s.notna().any() else None),
-        with_a=("side", lambda s: int((s == "a").sum())),
-        with_b=("side", lambda s: int((s == "b").sum())),
-        events=("side", "size"), first_day=("day", "min"), last_day=("day", "max"),
-        cameos=("cameo", lambda s: sorted(set(s))))
+        country=("country", "first"), with_a=("with_a", "sum"), with_b=("with_b", "sum"),
+        events=("side", "size"), first_day=("day", "min"), last_day=("day", "max"))
     found = found[(found["with_a"] > 0) & (found["with_b"] > 0)]
     if found.empty:
         return _empty(MEDIATOR_COLUMNS)
+    kept = contacts[contacts["code"].isin(found.index)]
+    found["name"] = _most_frequent(kept, "code", "name")
+    found["cameos"] = (kept.drop_duplicates(["code", "cameo"]).sort_values("cameo")
+                       .groupby("code")["cameo"].agg(list))
     found = found.reset_index().sort_values(["events", "code"], ascending=[False, True])
     found = _with_dates(_with_dates(found, "first_day"), "last_day")
     return found[list(MEDIATOR_COLUMNS)].reset_index(drop=True)
@@ -612,10 +644,15 @@ def mediators(store: Store, a: str, b: str, *, since: str | date | None = None,
 
 
 def _json_value(value: Any) -> Any:
-    """A DataFrame cell as a JSON value: dates as ISO days, NaN as None."""
+    """A DataFrame cell as a JSON value: dates as ISO days, NaN as None. (Called for
+    every cell of a report: the common kinds are tested first.)"""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_json_value(v) for v in value]
-    if value is None:
+    if value is pd.NaT:
         return None
     if isinstance(value, (pd.Timestamp, datetime)):
         return value.date().isoformat()
@@ -710,17 +747,28 @@ class DyadReport:
             console.print(part)
         return buffer.getvalue().rstrip() + "\n"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, max_signals: int | None = MAX_SIGNALS) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings, NaN as None): ``a``, ``b``,
         ``since``, ``until``, ``directed``, ``config``, ``totals``, ``series``,
-        ``weekly``, ``alerts``, ``signals``, ``mediators``."""
+        ``weekly``, ``alerts``, ``signals``, ``signals_total``, ``mediators``.
+
+        Args:
+            max_signals: ``signals`` keeps the latest this many (in day order; None:
+                all). A busy dyad has thousands, each with its evidence sentence, which
+                would make most of the answer; ``signals_total`` (and
+                ``totals["signals"]``) counts them all, the ``deescalation`` column of
+                the series counts them per day, and :attr:`signals` keeps every one.
+        """
+        if max_signals is not None and (not isinstance(max_signals, int) or max_signals < 0):
+            raise DyadInputError("max_signals", f"{max_signals!r} is not a whole number >= 0")
+        shown = self.signals if max_signals is None else self.signals.tail(max_signals)
         return {"a": self.a, "b": self.b, "since": _json_value(self.since),
                 "until": _json_value(self.until), "directed": self.directed,
                 "config": asdict(self.config),
                 "totals": {k: _json_value(v) for k, v in self.totals().items()},
                 "series": _records(self.series), "weekly": _records(self.weekly),
-                "alerts": _records(self.alerts), "signals": _records(self.signals),
-                "mediators": _records(self.mediators)}
+                "alerts": _records(self.alerts), "signals": _records(shown),
+                "signals_total": len(self.signals), "mediators": _records(self.mediators)}
 
 
 def _kind_count(frame: pd.DataFrame, kind: str) -> int:
@@ -847,14 +895,13 @@ def dyad_report(store: Store, a: str, b: str, *, since: str | date | None = None
     """
     side_a, side_b = _pair(a, b)
     start, end = _range(since, until)
-    full = _full_series(store, side_a, side_b, start, end, directed, config)
+    full, signals, touching = _full_series(store, side_a, side_b, start, end, directed, config)
     found = alerts(full, config)
     series = _with_dates(_trim(full, start), "period")
     weekly = _trim(_weekly(full, config, start), _monday(start))
     return DyadReport(a=side_a, b=side_b, since=start, until=end, series=series, weekly=weekly,
-                      alerts=_trim(found, start), signals=_signals(store, side_a, side_b,
-                                                                   start, end),
-                      mediators=mediators(store, side_a, side_b, since=start, until=end),
+                      alerts=_trim(found, start), signals=_trim(signals, start, "day"),
+                      mediators=_mediators_in(_trim(touching, start, "day")),
                       config=config, directed=directed)
 
 
@@ -993,18 +1040,16 @@ def network(store: Store, *, dyad: tuple[str, str] | str | None = None,
             ["id", "name", "country"], axis=1),
         frame[["target_code", "target_name", "target_country"]].set_axis(
             ["id", "name", "country"], axis=1)], ignore_index=True)
-    nodes = ends.groupby("id").agg(
-        name=("name", lambda s: s.value_counts().index[0]),
-        country=("country", lambda s: s.dropna().iloc[0] if s.notna().any() else None),
-        events=("name", "size")).reset_index()
-    nodes = nodes.sort_values(["events", "id"], ascending=[False, True]).head(_limit(limit))
+    nodes = ends.groupby("id").agg(country=("country", "first"), events=("name", "size"))
+    nodes = nodes.reset_index().sort_values(["events", "id"], ascending=[False, True])
+    nodes = nodes.head(_limit(limit))
+    nodes.insert(1, "name", nodes["id"].map(_most_frequent(ends, "id", "name")))
     kept = set(nodes["id"])
     links = frame[frame["source_code"].isin(kept) & frame["target_code"].isin(kept)]
+    links = links.assign(conflict=links["quad_class"] >= 3, cooperation=links["quad_class"] <= 2)
     edges = links.groupby(["source_code", "target_code"]).agg(
-        events=("canonical_id", "size"),
-        conflict=("quad_class", lambda q: int((q >= 3).sum())),
-        cooperation=("quad_class", lambda q: int((q <= 2).sum())),
-        goldstein=("goldstein", "mean")).reset_index()
+        events=("canonical_id", "size"), conflict=("conflict", "sum"),
+        cooperation=("cooperation", "sum"), goldstein=("goldstein", "mean")).reset_index()
     edges = edges.rename(columns={"source_code": "source", "target_code": "target"})
     edges["goldstein"] = edges["goldstein"].round(3)
     return {"nodes": _records(nodes), "edges": _records(edges)}

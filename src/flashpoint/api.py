@@ -11,9 +11,10 @@ with ``limit`` capped. The OpenAPI schema is at ``/openapi.json`` (the interacti
 promise nor the Content-Security-Policy allows).
 
 Concurrency: a DuckDB connection must not be used by two threads at once, so each
-request reads through its own cursor of the store's connection (cursors are cheap
-and DuckDB runs their queries in parallel, outside the GIL). Writes — ``POST
-/api/ingest``, the only one — run one at a time on a thread of their own, through
+request reads through a :meth:`~flashpoint.store.Store.cursor` of its own (cursors
+are cheap and DuckDB runs their queries in parallel, outside the GIL). Reads are
+calls of :class:`~flashpoint.store.Store` methods: this module holds no SQL. Writes —
+``POST /api/ingest``, the only one — run one at a time on a thread of their own, through
 the store's own connection, behind a lock. Dyad reports, which read every event of
 both sides, are computed in a small pool of their own, once per report however many
 requests ask for it at the same time.
@@ -36,7 +37,6 @@ Content-Security-Policy that allows scripts from the server itself only, with
 from __future__ import annotations
 
 import asyncio
-import copy
 import hmac
 import json
 import math
@@ -210,7 +210,11 @@ class DyadItems(BaseModel):
 
 
 class DyadReportOut(BaseModel):
-    """``DyadReport.to_dict()``: series rows, alerts, signals and mediators of a dyad."""
+    """``DyadReport.to_dict()``: series rows, alerts, signals and mediators of a dyad.
+
+    ``signals`` holds the latest ``analyze.MAX_SIGNALS`` de-escalation signals (in day
+    order) and ``signals_total`` counts them all; the series' ``deescalation`` column
+    counts them per day."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -225,6 +229,7 @@ class DyadReportOut(BaseModel):
     weekly: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
     signals: list[dict[str, Any]]
+    signals_total: int
     mediators: list[dict[str, Any]]
 
 
@@ -269,15 +274,6 @@ class IngestOut(BaseModel):
 
 
 # --------------------------------------------------------------------------- state
-
-
-def _cursor_store(store: Store) -> Store:
-    """The store on a new cursor of its connection: a DuckDB connection must not serve
-    two threads at once, its cursors can (and run their queries in parallel)."""
-    reader = copy.copy(store)
-    reader.con = store.con.cursor()
-    reader._lock = threading.RLock()
-    return reader
 
 
 ReportKey = tuple[int, str, str, date | None, date | None, bool]
@@ -340,7 +336,7 @@ class _Reports:
     async def run(self, fn: Callable[[Store], Any]) -> Any:
         """Run ``fn(store)`` on its own cursor in the analysis pool."""
         def call() -> Any:
-            reader = _cursor_store(self.store)
+            reader = self.store.cursor()
             try:
                 return fn(reader)
             finally:
@@ -353,7 +349,7 @@ class _Reports:
 
     def _compute(self, key: ReportKey) -> DyadAnswer:
         _, a, b, since, until, directed = key
-        reader = _cursor_store(self.store)
+        reader = self.store.cursor()
         try:
             return DyadAnswer.of(analyze.dyad_report(reader, a, b, since=since, until=until,
                                                      directed=directed))
@@ -420,7 +416,7 @@ async def _reader(request: Request) -> AsyncIterator[Store]:
     Async (it does not block): FastAPI runs it on the event loop instead of handing
     it to a worker thread.
     """
-    reader = _cursor_store((await _state(request)).store)
+    reader = (await _state(request)).store.cursor()
     try:
         yield reader
     finally:
@@ -468,19 +464,6 @@ def _pair(dyad: str | None) -> tuple[str, str] | None:
     return a, b
 
 
-@dataclass(frozen=True)
-class ApiEventFilter(EventFilter):
-    """The store's event filter plus ``located``: only events with coordinates."""
-
-    located: bool = False
-
-    def where(self) -> tuple[str, list[Any]]:
-        sql, params = super().where()
-        if self.located:
-            sql += " AND location_lat IS NOT NULL AND location_lon IS NOT NULL"
-        return sql, params
-
-
 async def event_filter(
     actor: Annotated[str | None, Query(
         max_length=100, description="Actor code prefix (USAGOV, IND) or part of a name.")
@@ -506,16 +489,18 @@ async def event_filter(
     min_articles: Annotated[int | None, Query(
         ge=1, le=1_000_000, description="Only events reported by at least this many articles.")
     ] = None,
-    located: Annotated[bool, Query(description="Only events with coordinates.")] = False,
-) -> ApiEventFilter:
+    located: Annotated[bool | None, Query(
+        description="true: only events with coordinates (the map's); false: only events "
+        "without.")] = None,
+) -> EventFilter:
     """The filters of ``flashpoint events``, as query parameters."""
-    return ApiEventFilter(actor=actor, country=country, dyad=_pair(dyad), directed=directed,
-                          code=code, root=root, quad_class=quad_class, since=since, until=until,
-                          place=place, negated=negated, min_articles=min_articles,
-                          located=located)
+    return EventFilter(actor=actor, country=country, dyad=_pair(dyad), directed=directed,
+                       code=code, root=root, quad_class=quad_class, since=since, until=until,
+                       place=place, negated=negated, min_articles=min_articles,
+                       located=located)
 
 
-FilterDep = Annotated[ApiEventFilter, Depends(event_filter)]
+FilterDep = Annotated[EventFilter, Depends(event_filter)]
 
 
 # --------------------------------------------------------------------------- conversions
@@ -540,11 +525,14 @@ def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _json_value(v) for k, v in rec.items()} for rec in df.to_dict("records")]
 
 
-def _fetch(cursor: Any) -> list[dict[str, Any]]:
-    """The rows of an executed query as JSON-ready dicts, without a DataFrame (a page of
-    events is read on every request; pandas would double its cost)."""
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, map(_json_value, row), strict=True)) for row in cursor.fetchall()]
+_JSON_READY = frozenset({str, int, bool, type(None)})
+
+
+def _json_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of plain Python values (``Store.event_rows``) as JSON-ready dicts (most
+    values are strings and numbers already; only dates and floats need a look)."""
+    return [{k: v if type(v) in _JSON_READY else _json_value(v) for k, v in row.items()}
+            for row in rows]
 
 
 def _encode(data: Any) -> bytes:
@@ -562,18 +550,11 @@ def _plain(df: pd.DataFrame) -> list[dict[str, Any]]:
              for k, v in rec.items()} for rec in df.to_dict("records")]
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, its own % and _ taken literally."""
-    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
-
-
-def _page(store: Store, sql: str, where: str, params: list[Any], order: str, limit: int,
-          offset: int) -> dict[str, Any]:
-    """One page of ``SELECT … FROM … WHERE where`` and the count of all its rows."""
-    total = int(store.query(f"SELECT count(*) AS n FROM ({sql} WHERE {where})", params).n[0])
-    rows = store.query(f"{sql} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                       [*params, limit, offset])
-    return {"total": total, "limit": limit, "offset": offset, "items": _rows(rows)}
+def _page(total: int, rows: pd.DataFrame, limit: int, offset: int,
+          columns: Sequence[str]) -> dict[str, Any]:
+    """A list endpoint's answer: ``rows`` (the page, cut to ``columns``) of ``total``."""
+    return {"total": total, "limit": limit, "offset": offset,
+            "items": _rows(rows[list(columns)])}
 
 
 def _not_found(what: str, key: str) -> HTTPException:
@@ -584,10 +565,6 @@ def _not_found(what: str, key: str) -> HTTPException:
 
 articles = APIRouter(prefix="/api/articles", tags=["articles"])
 
-_ARTICLE_LIST = ("SELECT article_id, id, title, outlet, url, published, num_reports, "
-                 "duplicate_of, seq FROM articles")
-
-
 @articles.get("", response_model=Page[ArticleItem])
 def list_articles(store: ReaderDep,
                   q: Annotated[str | None, Query(max_length=200,
@@ -597,24 +574,10 @@ def list_articles(store: ReaderDep,
                   since: Since = None, until: Until = None, limit: Limit = 50,
                   offset: Offset = 0) -> dict[str, Any]:
     """Stored articles (without their text), newest first."""
-    terms, params = ["TRUE"], []
-    if q:
-        terms.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')")
-        params += [_like(q)] * 2
-    if outlet:
-        terms.append("lower(outlet) = lower(?)")
-        params.append(outlet)
-    if since:
-        terms.append("published >= ?")
-        params.append(since)
-    if until:
-        terms.append("published <= ?")
-        params.append(until)
-    page = _page(store, _ARTICLE_LIST, " AND ".join(terms), params,
-                 "published DESC NULLS LAST, seq DESC", limit, offset)
-    for item in page["items"]:
-        item.pop("seq")
-    return page
+    filters = {"q": q, "outlet": outlet, "since": since, "until": until}
+    rows = store.articles(**filters, order="newest", limit=limit, offset=offset)
+    return _page(store.count_articles(**filters), rows, limit, offset,
+                 ArticleItem.model_fields)
 
 
 def _relocate(start: int, end: int, title_len: int) -> dict[str, Any]:
@@ -631,11 +594,10 @@ def get_article(store: ReaderDep,
                 ) -> dict[str, Any]:
     """One article with its text, events and quotes (offsets into ``text``, or into
     ``title`` where ``field`` says so)."""
-    found = store.query("SELECT article_id, id, title, text, published, outlet, url, dateline, "
-                        "duplicate_of FROM articles WHERE article_id = ?", [article_id])
-    if found.empty:
+    found = store.article_row(article_id)
+    if found is None:
         raise _not_found("article", article_id)
-    out = _rows(found)[0]
+    out = {k: _json_value(v) for k, v in found.items()}
     out["title"] = out["title"] or ""
     title_len = len(out["title"]) + 1 if out["title"] else 0
     events = []
@@ -646,8 +608,7 @@ def get_article(store: ReaderDep,
                                             record["evidence"]["end"], title_len))
         events.append(record)
     quotes = []
-    for row in _plain(store.query("SELECT * FROM quotes WHERE article_id = ? ORDER BY ord",
-                                  [article_id])):
+    for row in _plain(store.quotes(article_id)):
         quote = quote_from_row(row)
         record = quote.to_dict()
         record.update(_relocate(quote.start, quote.end, title_len))
@@ -660,20 +621,14 @@ def get_article(store: ReaderDep,
 events = APIRouter(prefix="/api/events", tags=["events"])
 
 
-_EVENT_SELECT = ", ".join(f'"{c}"' for c in EVENT_ITEM_COLUMNS)
-
-
 @events.get("", response_model=Page[EventItem])  # type: ignore[valid-type]
 def list_events(store: ReaderDep, state: StateDep, flt: FilterDep, limit: Limit = 50,
                 offset: Offset = 0,
                 order: Annotated[Literal["newest", "oldest"], Query()] = "newest"
                 ) -> Response:
     """Canonical events (one per happening) with the filters of ``flashpoint events``."""
-    where, params = flt.where()
-    page = store.con.execute(f"SELECT {_EVENT_SELECT} FROM events WHERE {where} "
-                             f"ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?",
-                             [*params, limit, offset])
-    items = _fetch(page)
+    items = _json_rows(store.event_rows(flt, limit=limit, offset=offset, order=ORDERS[order],
+                                        columns=EVENT_ITEM_COLUMNS))
     return _json(_encode({"total": state.count_events(store, flt), "limit": limit,
                           "offset": offset, "items": items}))
 
@@ -684,31 +639,16 @@ def get_event(store: ReaderDep,
               canonical_id: Annotated[str, PathParam(pattern="^[0-9a-f]{8,64}$")]
               ) -> dict[str, Any]:
     """One canonical event and every article's report of it."""
-    found = store.query(f"SELECT {_EVENT_SELECT} FROM events WHERE canonical_id = ?",
-                        [canonical_id])
-    if found.empty:
+    found = store.event(canonical_id, columns=EVENT_ITEM_COLUMNS)
+    if found is None:
         raise _not_found("event", canonical_id)
     reports = store.evidence(canonical_id)
-    return {**_rows(found)[0], "reports": _rows(reports[list(ReportItem.model_fields)])}
+    return {**_json_rows([found])[0], "reports": _rows(reports[list(ReportItem.model_fields)])}
 
 
 # --------------------------------------------------------------------------- actors, quotes
 
 people = APIRouter(prefix="/api", tags=["actors"])
-
-_ACTORS = """
-WITH mentions AS (
-  SELECT code, name, any_value(country) AS country, any_value(sector) AS sector,
-         count(DISTINCT article_id) AS articles
-  FROM actors WHERE {where} GROUP BY code, name),
-roles AS (
-  SELECT source_code AS code, source_name AS name FROM events
-  UNION ALL SELECT target_code, target_name FROM events),
-counts AS (SELECT code, name, count(*) AS events FROM roles GROUP BY code, name)
-SELECT m.code, m.name, m.country, m.sector, m.articles, coalesce(c.events, 0) AS events
-FROM mentions m LEFT JOIN counts c
-  ON c.name = m.name AND c.code IS NOT DISTINCT FROM m.code"""
-
 
 @people.get("/actors", response_model=Page[ActorItem])
 def list_actors(store: ReaderDep,
@@ -718,22 +658,9 @@ def list_actors(store: ReaderDep,
                 country: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
                 limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Actors named in the articles, by the number of events they take part in."""
-    terms, params = ["TRUE"], []
-    if q:
-        terms.append("(name ILIKE ? ESCAPE '\\' OR starts_with(code, ?))")
-        params += [_like(q), q.upper()]
-    if country:
-        terms.append("country = ?")
-        params.append(country.upper())
-    sql = _ACTORS.format(where=" AND ".join(terms))
-    total = int(store.query(f"SELECT count(*) AS n FROM ({sql})", params).n[0])
-    rows = store.query(f"{sql} ORDER BY events DESC, articles DESC, name LIMIT ? OFFSET ?",
-                       [*params, limit, offset])
-    return {"total": total, "limit": limit, "offset": offset, "items": _rows(rows)}
-
-
-_QUOTES = ("SELECT q.quote_id, q.article_id, q.speaker_name, q.speaker_code, q.text, q.direct, "
-           "q.channel, a.published, a.title FROM quotes q JOIN articles a USING (article_id)")
+    rows = store.actor_summary(q=q, country=country, limit=limit, offset=offset)
+    return _page(store.count_actors(q=q, country=country), rows, limit, offset,
+                 ActorItem.model_fields)
 
 
 @people.get("/quotes", response_model=Page[QuoteItem], tags=["quotes"])
@@ -746,18 +673,9 @@ def list_quotes(store: ReaderDep,
                 article_id: Annotated[str | None, Query(pattern="^[0-9a-f]{16,64}$")] = None,
                 limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Quotations with their speakers, newest article first."""
-    terms, params = ["TRUE"], []
-    if speaker:
-        terms.append("(q.speaker_name ILIKE ? ESCAPE '\\' OR starts_with(q.speaker_code, ?))")
-        params += [_like(speaker), speaker.upper()]
-    if q:
-        terms.append("q.text ILIKE ? ESCAPE '\\'")
-        params.append(_like(q))
-    if article_id:
-        terms.append("q.article_id = ?")
-        params.append(article_id)
-    return _page(store, _QUOTES, " AND ".join(terms), params,
-                 "a.published DESC NULLS LAST, a.seq DESC, q.ord", limit, offset)
+    filters = {"speaker": speaker, "q": q, "article_id": article_id}
+    rows = store.quote_list(**filters, limit=limit, offset=offset)
+    return _page(store.count_quotes(**filters), rows, limit, offset, QuoteItem.model_fields)
 
 
 # --------------------------------------------------------------------------- analysis
@@ -871,7 +789,7 @@ def _ingest(state: ServerState, inputs: list[Any], published: str | None
     if report.skipped and not (report.ingested or report.exists or report.duplicates):
         raise HTTPException(422, "; ".join(f"{o.origin}: {o.detail}" for o in report.skipped))
     ids = [o.article_id for o in outcomes if o.status == "ingested" and o.article_id]
-    reader = _cursor_store(state.store)
+    reader = state.store.cursor()
     try:
         rows = [r for i in ids for r in _rows(reader.reports(article_id=i))]
     finally:

@@ -323,6 +323,9 @@ def events(
     quad: QuadOption = None, since: SinceOption = None, until: UntilOption = None,
     place: PlaceOption = None, negated: NegatedOption = None,
     min_articles: MinArticlesOption = None,
+    located: Annotated[bool | None, typer.Option(
+        "--located/--unlocated", help="Only events with coordinates (the ones a map shows), "
+        "or only events without (default: both).", show_default=False)] = None,
     limit: Annotated[int, typer.Option(help="Rows per page (0: all).")] = 50,
     offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
     evidence: Annotated[str | None, typer.Option(
@@ -334,8 +337,11 @@ def events(
 
     Example: flashpoint events --dyad IND:PAK --root 19 --since 2025-05-01 --format csv
     """
+    from dataclasses import replace
+
     flt = _filter(actor, country, dyad, directed, code, root, quad, since, until, place,
                   negated, min_articles)
+    flt = replace(flt, located=located)  # type: ignore[type-var]
     store = _open_store(db)
     try:
         if evidence:

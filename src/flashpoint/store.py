@@ -28,8 +28,10 @@ parameterised throughout; queries return pandas DataFrames.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -48,6 +50,11 @@ __all__ = ["BatchItem", "EventFilter", "Store", "StoreError", "WriteSummary"]
 
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = "flashpoint.duckdb"
+# A page of events (``ORDER BY day DESC … LIMIT n OFFSET m``) is found on the sort
+# keys first and only its n rows are then read in full ("late materialization") when
+# n + m is at most this; DuckDB's default (50) leaves pages of 100 reading every
+# column of every matching event, twice the time (benchmarks/README.md).
+LATE_MATERIALIZATION_ROWS = 10_000
 
 _ACTOR_PARTS = ("name", "text", "country", "sector", "org", "code")
 _LOCATION_PARTS = (("name", "VARCHAR"), ("admin1", "VARCHAR"), ("country", "VARCHAR"),
@@ -131,6 +138,29 @@ EVENT_COLUMNS = (
 )
 
 
+# The orders of an event query (newest first, oldest first, ingest order).
+EVENT_ORDERS = ("day DESC, global_id DESC", "day, global_id", "global_id")
+ARTICLE_ORDERS = {"ingest": "seq", "newest": "published DESC NULLS LAST, seq DESC"}
+
+# Actors named in articles (by code and name) and how many events each takes part in.
+_ACTOR_SUMMARY = """
+WITH mentions AS (
+  SELECT code, name, any_value(country) AS country, any_value(sector) AS sector,
+         count(DISTINCT article_id) AS articles
+  FROM actors WHERE {where} GROUP BY code, name),
+roles AS (
+  SELECT source_code AS code, source_name AS name FROM events
+  UNION ALL SELECT target_code, target_name FROM events),
+counts AS (SELECT code, name, count(*) AS events FROM roles GROUP BY code, name)
+SELECT m.code, m.name, m.country, m.sector, m.articles, coalesce(c.events, 0) AS events
+FROM mentions m LEFT JOIN counts c
+  ON c.name = m.name AND c.code IS NOT DISTINCT FROM m.code"""
+
+_QUOTE_LIST = ("SELECT q.quote_id, q.article_id, q.speaker_name, q.speaker_code, q.text, "
+               "q.direct, q.channel, a.published, a.title "
+               "FROM quotes q JOIN articles a USING (article_id)")
+
+
 class StoreError(FlashpointError):
     """The store cannot be opened or written; the message names the file and the fix."""
 
@@ -164,6 +194,26 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def _like(text: str) -> str:
+    """An ``ILIKE … ESCAPE '\\'`` pattern matching ``text`` anywhere, its own ``%`` and
+    ``_`` taken literally (a search for "100%" is not a wildcard)."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+
+
+def _where(terms: Sequence[tuple[str, Sequence[Any]]]) -> tuple[str, list[Any]]:
+    """``(condition, parameters)`` pairs joined with AND (TRUE when there are none)."""
+    sql = " AND ".join(term for term, _ in terms) or "TRUE"
+    return sql, [p for _, params in terms for p in params]
+
+
+def _page_sql(sql: str, params: list[Any], limit: int | None, offset: int
+              ) -> tuple[str, list[Any]]:
+    """``sql`` limited to one page when ``limit`` is given."""
+    if not limit:
+        return sql, params
+    return sql + " LIMIT ? OFFSET ?", [*params, int(limit), int(offset)]
+
+
 @dataclass(frozen=True)
 class EventFilter:
     """Filters of an event query; every one is optional and they combine with AND.
@@ -182,6 +232,8 @@ class EventFilter:
         place: part of the place name or admin1 region, or an ISO3 country.
         negated: True for only negated events, False for only asserted ones.
         min_articles: only events reported by at least this many articles.
+        located: True for only events with coordinates (``location_lat`` and
+            ``location_lon``, the ones a map can show), False for only those without.
     """
 
     actor: str | None = None
@@ -196,6 +248,7 @@ class EventFilter:
     place: str | None = None
     negated: bool | None = None
     min_articles: int | None = None
+    located: bool | None = None
 
     def where(self) -> tuple[str, list[Any]]:
         """The SQL condition and its parameters."""
@@ -203,8 +256,9 @@ class EventFilter:
         params: list[Any] = []
         if self.actor:
             terms.append("(starts_with(source_code, ?) OR starts_with(target_code, ?) "
-                         "OR source_name ILIKE ? OR target_name ILIKE ?)")
-            like = f"%{self.actor}%"
+                         "OR source_name ILIKE ? ESCAPE '\\' "
+                         "OR target_name ILIKE ? ESCAPE '\\')")
+            like = _like(self.actor)
             params += [self.actor.upper(), self.actor.upper(), like, like]
         if self.country:
             terms.append("(source_country = ? OR target_country = ?)")
@@ -237,15 +291,19 @@ class EventFilter:
             terms.append("day <= ?")
             params.append(_day(self.until))
         if self.place:
-            terms.append("(location_name ILIKE ? OR location_admin1 ILIKE ? "
-                         "OR location_country = ?)")
-            params += [f"%{self.place}%", f"%{self.place}%", self.place.upper()]
+            terms.append("(location_name ILIKE ? ESCAPE '\\' "
+                         "OR location_admin1 ILIKE ? ESCAPE '\\' OR location_country = ?)")
+            params += [_like(self.place), _like(self.place), self.place.upper()]
         if self.negated is not None:
             terms.append("negated = ?")
             params.append(bool(self.negated))
         if self.min_articles:
             terms.append("num_articles >= ?")
             params.append(int(self.min_articles))
+        if self.located is True:
+            terms.append("(location_lat IS NOT NULL AND location_lon IS NOT NULL)")
+        elif self.located is False:
+            terms.append("(location_lat IS NULL OR location_lon IS NULL)")
         return (" AND ".join(terms) or "TRUE"), params
 
 
@@ -293,10 +351,15 @@ class Store:
 
     Raises:
         StoreError: the file is held by another process, or is not a Flashpoint store.
+
+    Threads: a Store answers one call at a time (a lock serialises the calls on its
+    DuckDB connection, which must not serve two threads at once). For reads in
+    parallel, give each thread its own :meth:`cursor`.
     """
 
     def __init__(self, path: str | Path = DEFAULT_PATH, *, read_only: bool = False) -> None:
         self.path = str(path)
+        self.read_only = read_only
         self._lock = threading.RLock()
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
@@ -310,12 +373,19 @@ class Store:
         except duckdb.Error as err:
             raise StoreError(f"{self.path}: not a DuckDB database "
                              f"({str(err).splitlines()[0]})") from None
+        self._tune()
         if not read_only:
             self._create()
         else:
             self._check_version()
 
     # ------------------------------------------------------------------ schema
+
+    def _tune(self) -> None:
+        """Database settings for the queries of this module (shared by every cursor)."""
+        with suppress(duckdb.CatalogException):  # DuckDB before 1.3 has no such setting
+            self.con.execute("SET GLOBAL late_materialization_max_rows = "
+                             f"{LATE_MATERIALIZATION_ROWS}")
 
     def _create(self) -> None:
         with self._lock:
@@ -338,6 +408,27 @@ class Store:
         if row is None or row[0] != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: store schema {row[0] if row else '?'} is not "
                              f"{SCHEMA_VERSION}; re-ingest into a new file")
+
+    def cursor(self) -> Store:
+        """A read-only Store on a new DuckDB cursor of this store's database.
+
+        A cursor is a connection of its own to the same open database: queries on
+        different cursors run in parallel (DuckDB releases the GIL while it works),
+        each sees the data committed when its query starts, and a write batch in
+        progress on this store is invisible to them until it commits. Give every
+        thread (a web request, a worker) its own cursor and close it when done;
+        closing it leaves this store open. This method may be called from any thread,
+        even while this store is busy writing.
+
+        Returns:
+            A Store for queries only: ``write_batch`` refuses.
+        """
+        reader = object.__new__(Store)
+        reader.path = self.path
+        reader.read_only = True
+        reader._lock = threading.RLock()
+        reader.con = self.con.cursor()
+        return reader
 
     def close(self) -> None:
         self.con.close()
@@ -430,6 +521,9 @@ class Store:
             StoreError: the write failed (the batch was rolled back).
         """
         summary = WriteSummary()
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened for reading only; open it with "
+                             "Store(path) to write")
         if not items:
             return summary
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -554,6 +648,27 @@ class Store:
         with self._lock:
             return self.con.execute(sql, list(params or [])).df()
 
+    def _dicts(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        """The rows of a query as dicts of plain Python values (no DataFrame)."""
+        with self._lock:
+            cursor = self.con.execute(sql, list(params))
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _count(self, sql: str, params: Sequence[Any]) -> int:
+        with self._lock:
+            return int(_first(self.con.execute(f"SELECT count(*) FROM ({sql})",
+                                               list(params)))[0])
+
+    @staticmethod
+    def _event_sql(filter: EventFilter | None, filters: dict[str, Any], order: str,
+                   columns: Sequence[str]) -> tuple[str, list[Any]]:
+        where, params = (filter or EventFilter(**filters)).where()
+        if order not in EVENT_ORDERS:
+            raise ValueError(f"order {order!r} is not one of {', '.join(EVENT_ORDERS)}")
+        cols = ", ".join(_quote(c) for c in columns if c in dict(TABLES["events"]))
+        return f"SELECT {cols} FROM events WHERE {where} ORDER BY {order}", params
+
     def events(self, filter: EventFilter | None = None, *, limit: int | None = None,
                offset: int = 0, order: str = "day DESC, global_id DESC",
                columns: Sequence[str] = EVENT_COLUMNS, **filters: Any) -> pd.DataFrame:
@@ -569,21 +684,30 @@ class Store:
         Returns:
             A DataFrame with one row per canonical event.
         """
-        where, params = (filter or EventFilter(**filters)).where()
-        if order not in ("day DESC, global_id DESC", "day, global_id", "global_id"):
-            raise ValueError(f"unknown order {order!r}")
+        sql, params = self._event_sql(filter, filters, order, columns)
+        return self.query(*_page_sql(sql, params, limit, offset))
+
+    def event_rows(self, filter: EventFilter | None = None, *, limit: int | None = None,
+                   offset: int = 0, order: str = "day DESC, global_id DESC",
+                   columns: Sequence[str] = EVENT_COLUMNS, **filters: Any
+                   ) -> list[dict[str, Any]]:
+        """The rows of :meth:`events` as dicts of Python values (dates as
+        :class:`datetime.date`, NULL as None), without a DataFrame: a page of events
+        for a web request costs half as much this way."""
+        sql, params = self._event_sql(filter, filters, order, columns)
+        return self._dicts(*_page_sql(sql, params, limit, offset))
+
+    def event(self, canonical_id: str, *, columns: Sequence[str] = EVENT_COLUMNS
+              ) -> dict[str, Any] | None:
+        """One canonical event as a dict (as :meth:`event_rows`), or None."""
         cols = ", ".join(_quote(c) for c in columns if c in dict(TABLES["events"]))
-        sql = f"SELECT {cols} FROM events WHERE {where} ORDER BY {order}"
-        if limit:
-            sql += " LIMIT ? OFFSET ?"
-            params += [int(limit), int(offset)]
-        return self.query(sql, params)
+        rows = self._dicts(f"SELECT {cols} FROM events WHERE canonical_id = ?", [canonical_id])
+        return rows[0] if rows else None
 
     def count_events(self, filter: EventFilter | None = None, **filters: Any) -> int:
+        """How many canonical events match (the filters of :meth:`events`)."""
         where, params = (filter or EventFilter(**filters)).where()
-        with self._lock:
-            return int(_first(self.con.execute(f"SELECT count(*) FROM events WHERE {where}",
-                                        params))[0])
+        return self._count(f"SELECT 1 FROM events WHERE {where}", params)
 
     def reports(self, canonical_id: str | None = None, *, article_id: str | None = None
                 ) -> pd.DataFrame:
@@ -607,12 +731,59 @@ class Store:
             ["event_id", "article_id", "outlet", "published", "url", "evidence_text",
              "evidence_start", "evidence_end", "cameo", "date", "killed"]]
 
-    def articles(self, *, duplicates: bool = True) -> pd.DataFrame:
-        """Stored articles (without their text), in ingest order."""
-        where = "TRUE" if duplicates else "duplicate_of IS NULL"
-        return self.query(
-            "SELECT article_id, seq, id, origin, url, outlet, published, title, duplicate_of, "
-            f"similarity, num_reports, ingested_at FROM articles WHERE {where} ORDER BY seq")
+    @staticmethod
+    def _article_where(duplicates: bool, q: str | None, outlet: str | None,
+                       since: str | date | None, until: str | date | None
+                       ) -> tuple[str, list[Any]]:
+        terms: list[tuple[str, Sequence[Any]]] = []
+        if not duplicates:
+            terms.append(("duplicate_of IS NULL", []))
+        if q:
+            terms.append(("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')",
+                          [_like(q)] * 2))
+        if outlet:
+            terms.append(("lower(outlet) = lower(?)", [outlet]))
+        if since:
+            terms.append(("published >= ?", [_day(since)]))
+        if until:
+            terms.append(("published <= ?", [_day(until)]))
+        return _where(terms)
+
+    def articles(self, *, duplicates: bool = True, q: str | None = None,
+                 outlet: str | None = None, since: str | date | None = None,
+                 until: str | date | None = None, order: str = "ingest",
+                 limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Stored articles (without their text); every filter is optional.
+
+        Args:
+            duplicates: False leaves near copies out.
+            q: words in the title or text (case-insensitive; ``%`` and ``_`` are
+                taken literally).
+            outlet: the outlet's name (case-insensitive).
+            since, until: publication days (inclusive), ``YYYY-MM-DD``.
+            order: ``"ingest"`` (the order they were stored) or ``"newest"``
+                (latest publication first, undated articles last).
+            limit, offset: one page of results (default: all).
+
+        Returns:
+            ``article_id``, ``seq``, ``id``, ``origin``, ``url``, ``outlet``,
+            ``published``, ``title``, ``duplicate_of``, ``similarity``,
+            ``num_reports``, ``ingested_at``.
+        """
+        if order not in ARTICLE_ORDERS:
+            raise ValueError(f"order {order!r} is not one of {', '.join(ARTICLE_ORDERS)}")
+        where, params = self._article_where(duplicates, q, outlet, since, until)
+        sql = ("SELECT article_id, seq, id, origin, url, outlet, published, title, "
+               "duplicate_of, similarity, num_reports, ingested_at FROM articles "
+               f"WHERE {where} ORDER BY {ARTICLE_ORDERS[order]}")
+        return self.query(*_page_sql(sql, params, limit, offset))
+
+    def count_articles(self, *, duplicates: bool = True, q: str | None = None,
+                       outlet: str | None = None, since: str | date | None = None,
+                       until: str | date | None = None) -> int:
+        """How many articles :meth:`articles` lists with these filters."""
+        where, params = self._article_where(duplicates, q, outlet, since, until)
+        return self._count(f"SELECT 1 FROM articles WHERE {where}", params)
 
     def article(self, article_id: str) -> Article | None:
         with self._lock:
@@ -626,11 +797,100 @@ class Store:
                        published=published.isoformat() if published else None, url=url,
                        outlet=outlet, id=id_, language=language, dateline=dateline)
 
+    def article_row(self, article_id: str) -> dict[str, Any] | None:
+        """The stored fields of one article, its text and ``duplicate_of`` included (as
+        Python values), or None."""
+        rows = self._dicts("SELECT article_id, id, title, text, published, outlet, url, "
+                           "dateline, duplicate_of FROM articles WHERE article_id = ?",
+                           [article_id])
+        return rows[0] if rows else None
+
     def actors(self) -> pd.DataFrame:
+        """Every actor of every article, as extracted (one row per article and actor)."""
         return self.query("SELECT * FROM actors ORDER BY article_id, ord")
 
-    def quotes(self) -> pd.DataFrame:
-        return self.query("SELECT * FROM quotes ORDER BY article_id, ord")
+    @staticmethod
+    def _actor_where(q: str | None, country: str | None) -> tuple[str, list[Any]]:
+        terms: list[tuple[str, Sequence[Any]]] = []
+        if q:
+            terms.append(("(name ILIKE ? ESCAPE '\\' OR starts_with(code, ?))",
+                          [_like(q), q.upper()]))
+        if country:
+            terms.append(("country = ?", [country.upper()]))
+        return _where(terms)
+
+    def actor_summary(self, *, q: str | None = None, country: str | None = None,
+                      limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Actors as the articles name them, one row per code and name, busiest first.
+
+        Args:
+            q: part of the name (case-insensitive), or an actor code prefix.
+            country: the actor's ISO3 country.
+            limit, offset: one page of results (default: all).
+
+        Returns:
+            ``code``, ``name``, ``country``, ``sector``, ``articles`` (articles naming
+            it), ``events`` (canonical events with that code and name as source or
+            target); by events, then articles, then name and code.
+        """
+        where, params = self._actor_where(q, country)
+        sql = _ACTOR_SUMMARY.format(where=where)
+        return self.query(*_page_sql(
+            f"{sql} ORDER BY events DESC, articles DESC, name, code NULLS FIRST", params,
+            limit, offset))
+
+    def count_actors(self, *, q: str | None = None, country: str | None = None) -> int:
+        """How many rows :meth:`actor_summary` lists with these filters."""
+        where, params = self._actor_where(q, country)
+        return self._count(f"SELECT DISTINCT code, name FROM actors WHERE {where}", params)
+
+    def quotes(self, article_id: str | None = None) -> pd.DataFrame:
+        """The quotes of one article (or of every article), in text order."""
+        if article_id is None:
+            return self.query("SELECT * FROM quotes ORDER BY article_id, ord")
+        return self.query("SELECT * FROM quotes WHERE article_id = ? ORDER BY ord",
+                          [article_id])
+
+    @staticmethod
+    def _quote_where(speaker: str | None, q: str | None, article_id: str | None
+                     ) -> tuple[str, list[Any]]:
+        terms: list[tuple[str, Sequence[Any]]] = []
+        if speaker:
+            terms.append(("(q.speaker_name ILIKE ? ESCAPE '\\' "
+                          "OR starts_with(q.speaker_code, ?))", [_like(speaker),
+                                                                  speaker.upper()]))
+        if q:
+            terms.append(("q.text ILIKE ? ESCAPE '\\'", [_like(q)]))
+        if article_id:
+            terms.append(("q.article_id = ?", [article_id]))
+        return _where(terms)
+
+    def quote_list(self, *, speaker: str | None = None, q: str | None = None,
+                   article_id: str | None = None, limit: int | None = None,
+                   offset: int = 0) -> pd.DataFrame:
+        """Quotations with their speaker and the article they come from, newest article
+        first (then in text order).
+
+        Args:
+            speaker: part of the speaker's name (case-insensitive), or a code prefix.
+            q: words in the quotation.
+            article_id: the quotes of one article.
+            limit, offset: one page of results (default: all).
+
+        Returns:
+            ``quote_id``, ``article_id``, ``speaker_name``, ``speaker_code``, ``text``,
+            ``direct``, ``channel``, and the article's ``published`` and ``title``.
+        """
+        where, params = self._quote_where(speaker, q, article_id)
+        return self.query(*_page_sql(
+            f"{_QUOTE_LIST} WHERE {where} ORDER BY a.published DESC NULLS LAST, a.seq DESC, "
+            "q.ord", params, limit, offset))
+
+    def count_quotes(self, *, speaker: str | None = None, q: str | None = None,
+                     article_id: str | None = None) -> int:
+        """How many quotations :meth:`quote_list` lists with these filters."""
+        where, params = self._quote_where(speaker, q, article_id)
+        return self._count(f"{_QUOTE_LIST} WHERE {where}", params)
 
     def result(self, article_id: str) -> ArticleResult | None:
         """The stored extraction of one article, as the records it was stored from."""

@@ -126,11 +126,8 @@ def violent(result: ArticleResult) -> list[Event]:
          [("RUS", "UKR", "19", False)]),
         ("Sudanese army soldiers fired on RSF positions in Khartoum.",
          [("SDN", "SDN", "19", False)]),
-        pytest.param(
-            "Azerbaijan's Defence Ministry said Armenian forces fired on its positions.",
-            [("ARM", "AZE", "19", False)],
-            marks=pytest.mark.xfail(reason="'its positions' is not resolved to the speaker's "
-                                           "country, so the target has none", strict=True)),
+        ("Azerbaijan's Defence Ministry said Armenian forces fired on its positions.",
+         [("ARM", "AZE", "19", False)]),
         pytest.param(
             "Israeli soldiers opened fire on Palestinian protesters in Gaza.",
             [("ISR", "PSE", ("17", "18", "19"), False)]),
@@ -145,10 +142,8 @@ def violent(result: ArticleResult) -> list[Event]:
         # Victims of unstated nationality take the country where it happened.
         ("Gunmen opened fire on a bus in Balochistan, killing 23 passengers.",
          [(None, "PAK", ("18", "19"), False)]),
-        pytest.param(
-            "Boko Haram militants killed thirteen farmers in Borno state.",
-            [("NGA", "NGA", ("18", "19"), False)],
-            marks=pytest.mark.xfail(reason="Boko Haram is coded with no country", strict=True)),
+        ("Boko Haram militants killed thirteen farmers in Borno state.",
+         [("NGA", "NGA", ("18", "19"), False)]),
         # Negation: reported with the flag, not as having happened.
         ("Iran denied carrying out the attack on the tanker.",
          [("IRN", None, ("18", "19"), True)]),

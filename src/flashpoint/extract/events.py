@@ -32,6 +32,7 @@ from flashpoint.ontology.triggers import WORDS, Lexicon, Sense, lexicon
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _RECIPIENT_PREPS = ("with", "to", "on", "at", "against", "toward", "towards", "upon")
+_PROTEST_PREPS = (*_RECIPIENT_PREPS, "outside")  # 'rallied outside the French embassy'
 _VIOLENT_PREPS = ("at", "on", "against", "into", "upon")
 _CONVERSATION = re.compile(r"^(call|phone|talk|meeting|conversation|discussion|conference|"
                            r"telephone|readout|exchange)s?$")
@@ -41,6 +42,8 @@ _REPORTING = WORDS["reporting"]
 _NEGATORS = WORDS["negators"]
 _CONTENT_HOSTS = {"appeal", "demand", "intent", "threaten", "reject"}
 _FUTURE = {"will", "would", "shall", "'ll"}
+_STANCE_AUX = _FUTURE | {"wo", "ca", "can", "does", "do"}  # 'won't', 'can't', 'does not'
+_COOPERATIVE_ROOTS = {"03", "04", "05", "06", "07", "08"}
 _HYPOTHETICAL = {"could", "might", "may"}
 _HYPOTHETICAL_HEADS = {"if", "unless", "whether"}
 _GROUP_REFS = re.compile(r"^(both|the two)\s+(leaders|sides|countries|nations|parties|"
@@ -55,6 +58,15 @@ _PRESS = re.compile(r"\b(reporters|press conference|news conference|journalists|
                     re.I)
 _CLAIM_VERBS = WORDS["claim_verbs"]
 _FIRST_PERSON = {"i", "we"}
+_STATE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
+_NATIONS = {"country", "nation", "neighbour", "neighbor", "government", "side"}
+_ARMED = {"army", "military", "force"}
+_EACH_SIDE = re.compile(r"^each\s+(side|country|army|party|government|camp)$", re.I)
+_CHARGES = {"charge", "allegation", "accusation", "claim"}
+_CHARGE_DENIALS = {"reject", "deny", "dismiss", "refute", "rebut"}
+_REPORTED_PRONOUNS = {"it", "they"}  # 'the ministry said it had …'
+_POSSESSIVE_PRONOUNS = {"its", "their"}
+_MISSIONS = {"embassy", "mission", "consulate", "high commission"}
 _BELONGING = WORDS["belonging"]
 _ROLE_NOUNS = WORDS["role_nouns"]
 _CIVILIAN_NOUNS = WORDS["civilian_nouns"]
@@ -64,6 +76,12 @@ _ACT_NOUNS = WORDS["act_nouns"]
 _TOLL_VERBS = WORDS["toll_verbs"]
 _VICTIM_VERBS = WORDS["victim_verbs"]
 _WEAPON_NOUNS = re.compile(r"^(" + "|".join(sorted(WORDS["weapon_nouns"])) + r")s?$")
+_PASSAGES = WORDS["passages"]
+_PROPOSALS = WORDS["proposals"]
+_CLOSURES = {"close", "shut", "seal", "reopen"}
+_PARTS = WORDS["part_nouns"]
+_FORCES = {"force", "fighter", "mercenary", "unit", "army", "troops", "forces"}
+_AMOUNTS = WORDS["amount_nouns"]
 _LOCATIVE = {"in", "at", "near", "from", "to", "into", "across", "over", "on", "inside", "outside"}
 _GATHERING_CODES = {"040", "042", "043", "044", "045", "046", "036", "057", "030", "031", "039"}
 _MATERIAL_ROOTS = {"06", "07", "08", "14", "15", "17", "18", "19", "20"}
@@ -96,6 +114,7 @@ class _Frame:
     killed: int | None = None
     injured: int | None = None
     explicit_target: bool = False
+    mutual: bool = False  # 'accused each other': each source acts on the others
 
 
 QuoteSpeaker = Callable[[Token], ActorRef | None]
@@ -135,10 +154,13 @@ class _Coder:
         self.partner: dict[str, list[ActorRef]] = {}  # source name -> current interlocutors
         self.narrative_date: DateMention | None = None
         self.last_violent: _Frame | None = None
+        self.violence: list[_Frame] = []  # every act of violence so far, with its author
+        self.last_of_code: dict[str, _Frame] = {}  # the last arrest, raid … and who did it
         self.last_material: _Frame | None = None
         self.narrative_place: Location | None = None
         self.last_parties: list[ActorRef] = []
         self._denials: list[_Frame] = []
+        self._leading: list[str] | None = None  # the story's two main countries, once counted
         self._dates: dict[int, list[DateMention]] = {}
         self._places: dict[int, list[PlaceMention]] = {}
 
@@ -160,18 +182,7 @@ class _Coder:
                                      for p in self._places[sent.start]
                                      if self._story_place(p)), None)
         for sent in sents:
-            found = [f for f in (self._frame(t) for t in sent) if f is not None]
-            at = {f.trigger.i for f in found}
-            # 'expressed support for dialogue': the verb's reading wins over its object's.
-            found = [f for f in found if f.anchor.i == f.trigger.i or f.anchor.i not in at]
-            kept = [f for f in found if not self._is_content_of_other(f, found)
-                    and not self._suppressed(f)]
-            independent = {f.trigger.i for f in kept} | {f.anchor.i for f in kept}
-            violent_at = tuple(f.trigger.i for f in kept if _is_violent(f))
-            for frame in kept:
-                self._finish(frame, sent, independent, violent_at)
-            finished.extend(self._fold_tolls(kept))
-            finished.extend(self._calls_stated(kept))
+            finished.extend(self._code_sentence(sent))
             self._advance_place(sent)
             toll = revised_toll(sent)
             if toll.killed is not None and self.last_violent is not None:
@@ -181,6 +192,42 @@ class _Coder:
             yield from self._expand(frame)
         yield from self._denials
 
+
+    def _code_sentence(self, sent: Span) -> list[_Frame]:
+        """The frames one sentence states, filled in."""
+        found = [f for f in (self._frame(t) for t in sent) if f is not None]
+        at = {f.trigger.i for f in found}
+        # 'expressed support for dialogue': the verb's reading wins over its object's.
+        found = [f for f in found if f.anchor.i == f.trigger.i or f.anchor.i not in at]
+        kept = [f for f in found if not self._is_content_of_other(f, found)
+                and not self._suppressed(f)]
+        independent = {f.trigger.i for f in kept} | {f.anchor.i for f in kept}
+        violent_at = tuple(f.trigger.i for f in kept if _is_violent(f))
+        for frame in kept:
+            self._finish(frame, sent, independent, violent_at)
+        out = self._fold_tolls(kept)
+        out.extend(self._calls_stated(kept))
+        out.extend(self._reported_accusations(kept, sent))
+        for accusation, act in self._rejected_charges(kept, found, sent):
+            self._finish(act, sent, independent, violent_at, sources=accusation.targets)
+            act.negated = True
+            out.append(act)
+        return out
+
+    def _rejected_charges(self, kept: list[_Frame], found: list[_Frame],
+                          sent: Span) -> Iterator[tuple[_Frame, _Frame]]:
+        """'X accused the army of bombing homes, a charge the military rejected': the act
+        alleged, which its alleged author denies, is reported as denied."""
+        if not any(_rejects_charge(t) for t in sent):
+            return
+        for accusation in kept:
+            if accusation.code[:3] != "112" or not accusation.targets or \
+                    accusation.targets[0] is None:
+                continue
+            for act in found:
+                if act not in kept and act.trigger.i in accusation.complement and (
+                        _is_violent(act) or act.code[:2] in _MATERIAL_ROOTS):
+                    yield accusation, replace(act)
 
     def _calls_stated(self, frames: list[_Frame]) -> list[_Frame]:
         """'Lula urged Maduro in a phone call': the call is an event of its own (041)."""
@@ -193,6 +240,33 @@ class _Coder:
                 sense = Sense(code="041", verbal=True)
                 calls.append(replace(frame, code="041", sense=sense))
         return calls
+
+    def _reported_accusations(self, frames: list[_Frame], sent: Span) -> list[_Frame]:
+        """'Kabul's spokesman said Pakistani forces had fired on Afghan guards': a party
+        that opens with its own claim that the other side attacked it accuses that side
+        (112), besides the attack it reports. A source cited after the fact ('…, the
+        ministry said') only attributes the report."""
+        out = []
+        for frame in frames:
+            if not _is_violent(frame) or frame.negated or frame.modality != "asserted":
+                continue
+            source = frame.sources[0] if frame.sources else None
+            target = frame.targets[0] if frame.targets else None
+            verb = _reporting_verb(frame.anchor)
+            if source is None or target is None or verb is None or verb.i > frame.anchor.i:
+                continue
+            reporter = next((r for r in self._subject_actors(verb) if r.country), None)
+            if reporter is None or reporter.country == source.country or \
+                    reporter.country != target.country or source.country is None:
+                continue
+            sense = Sense(code="112", verbal=True)
+            accusation = replace(frame, trigger=verb, anchor=verb, sense=sense, code="112",
+                                 sources=[reporter], targets=[source], explicit_target=True,
+                                 modality="asserted", attribution=None, location=None,
+                                 killed=None, injured=None)
+            accusation.date = self._date(accusation, sent)
+            out.append(accusation)
+        return out
 
     def _fold_tolls(self, frames: list[_Frame]) -> list[_Frame]:
         """Killings stated without a killer belong to the violence that caused them.
@@ -213,10 +287,21 @@ class _Coder:
                 out.append(frame)
                 continue
             into = next((f for f in violent if f is not frame), None)
+            if into is None and by_event:  # 'the strikes killed five': the strikes told of
+                into = next((f for f in reversed(self.violence)
+                             if f.trigger.lemma_ == subject.lemma_), None)
             if into is None:  # 'One officer was killed.' after the ambush it belongs to
                 into = self.last_violent
             if into is None:
                 out.append(frame)
+                continue
+            if by_event and not violent and (_indefinite(subject) or self._dated_apart(
+                    frame, into)):
+                # 'Last October, an air strike on a concert killed 60 people': another act
+                # of the kind told before, by the same hand, with its own toll
+                act = self._like_act(frame)
+                if act is not None:
+                    out.append(act)
                 continue
             into.killed = into.killed if into.killed is not None else frame.killed
             into.injured = into.injured if into.injured is not None else frame.injured
@@ -224,6 +309,23 @@ class _Coder:
             if not two_sides and (not into.targets or into.targets == [None]):
                 into.targets = frame.targets
         return out
+
+    def _dated_apart(self, frame: _Frame, other: _Frame) -> bool:
+        """Whether ``frame``'s own sentence dates it to another day than ``other``."""
+        stated = frame.evidence is not None and frame.date in self._dates.get(
+            frame.evidence.start, [])
+        return stated and other.date is not None and frame.date is not None and \
+            frame.date.date != other.date.date
+
+    def _like_act(self, toll: _Frame) -> _Frame | None:
+        """A toll of its own, by whoever last carried out violence with the same arms
+        (an air strike after air strikes), if anyone did."""
+        for earlier in reversed(self.violence):
+            act = replace(toll, sources=list(earlier.sources))
+            act.code = self._violence_code(act) if act.sense.code == "violence" else act.code
+            if act.code == earlier.code:
+                return act
+        return None
 
     def _advance_place(self, sent: Span) -> None:
         """The place the story is about: the last specific place named so far."""
@@ -250,8 +352,21 @@ class _Coder:
 
     def _advance_narrative_date(self, sent: Span) -> None:
         for mention in self._dates.get(sent.start, []):
-            if mention.sets_reference and not self._in_quote(mention.start):
+            if mention.sets_reference and not self._in_quote(mention.start) and \
+                    not self._backdrop(mention):
                 self.narrative_date = mention
+
+    def _backdrop(self, mention: DateMention) -> bool:
+        """'Lula had urged Maduro last Saturday': a past perfect sets the scene; the
+        story's own day stays where it was."""
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        node = span.root if span is not None else None
+        for _ in range(4):
+            if node is None or node.pos_ in ("VERB", "AUX"):
+                break
+            node = node.head if node.head.i != node.i else None
+        return node is not None and node.tag_ == "VBN" and any(
+            c.dep_ == "aux" and c.lower_ == "had" for c in node.children)
 
     def _in_quote(self, char: int) -> bool:
         token = self.doc.char_span(char, char + 1, alignment_mode="expand")
@@ -287,9 +402,15 @@ class _Coder:
         complement = _complement_text(verb)
         for key in keys:
             for sense in self.lex.verbs.get(key, ()):
-                if sense.applies(complement):
+                if sense.applies(complement) and (not sense.future or _future(verb)) and (
+                        not sense.plural or self._several_subjects(verb)):
                     return self._open(verb, verb, sense, complement)
         return None
+
+    def _several_subjects(self, verb: Token) -> bool:
+        """'Misri and Baloch talked', 'the two sides talked': more than one actor acts."""
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return subj is not None and len(self._actors_of(subj)) >= 2
 
     def _noun_frame(self, noun: Token) -> _Frame | None:
         key = noun.lemma_.lower()
@@ -368,12 +489,22 @@ class _Coder:
             if host is None or host is frame:
                 continue
             if node.lemma_.lower() in _NEGATORS:
-                return False  # 'refused to sign': reported, with its negation
+                # 'refused to sign': reported, with its negation; but 'rejected an offer
+                # to mediate' turns down an offer: the mediation is only what was offered
+                return _through_proposal(frame.anchor, node)
             if host.sense.code in _CONTENT_HOSTS or host.code[:2] in (
                     "02", "03", "05", "10", "11", "12", "13"):
-                return frame.anchor.dep_ != "conj" and not by_agent
+                # 'expressed support and encouraged talks' is two acts; 'agreed to restore
+                # ties and to reopen the corridor' is one agreement
+                joined = frame.anchor.dep_ == "conj" and frame.anchor.head.i == node.i
+                return not joined and not by_agent
+            if host.code[:2] in ("06", "07") and _purpose(frame.anchor):
+                return True  # 'sent soldiers to fight alongside the rebels': what help is for
             host_violent = host.sense.code == "violence" or host.code[:2] in ("18", "19", "20")
-            if violent and host_violent and not own_agent and not has_subject:
+            # 'stormed the town, killing 12': one act; 'stormed it, seizing 240 hostages':
+            # an act with a code of its own (abduction, occupation) is an event too
+            generic = frame.sense.code == "violence"
+            if violent and generic and host_violent and not own_agent and not has_subject:
                 return True
         return False
 
@@ -392,15 +523,36 @@ class _Coder:
 
     # -- filling a frame ---------------------------------------------------
     def _finish(self, frame: _Frame, sent: Span, independent: set[int],
-                violent_at: tuple[int, ...] = ()) -> None:
+                violent_at: tuple[int, ...] = (), *,
+                sources: list[ActorRef] | None = None) -> None:
+        """Fill a frame: who, to whom, code, negation, date, place, toll.
+
+        ``sources`` names the actors when the clause itself does not (an act the
+        text alleges of someone); the story's memory is then left as it was.
+        """
         anchor = frame.anchor
         other = {i for i in independent if i not in (frame.trigger.i, anchor.i)}
         frame.own = own = _exclude_nested(frame.own, other, self.doc)
-        frame.sources = self._sources(frame)
+        frame.sources = self._sources(frame) if sources is None else sources
+        if not frame.sources and _agentless_passive(anchor) and frame.code in self.last_of_code:
+            # 'Chow was detained at her home': by whoever made the arrests told before
+            frame.sources = list(self.last_of_code[frame.code].sources)
+        frame.targets, frame.explicit_target = self._targets(frame)
         if frame.sense.code == "violence":
             frame.code = self._violence_code(frame)
-        frame.targets, frame.explicit_target = self._targets(frame)
+        if _is_violent(frame) and not frame.sources and _from_across(anchor):
+            frame.sources = self._across_from(frame.targets)  # 'sniper fire from across the LoC'
+        if _is_violent(frame):  # 'Baku denied targeting civilians': the state, by its forces
+            frame.sources = [replace(s, sector=None) if s.sector == "GOV" else s
+                             for s in frame.sources]
         frame.negated = _negated(frame.trigger) or _negated(anchor)
+        if frame.negated and frame.code[:2] in _COOPERATIVE_ROOTS and _refusal(anchor):
+            # 'Guyana will not negotiate', 'does not recognise the court': a refusal
+            # stated as a stand is a rejection (12), not an act that failed to happen.
+            topic = self.lex.topic(f"{frame.trigger.lower_} {_complement_text(anchor)}")
+            frame.code, frame.negated = self.lex.class_code("reject", topic), False
+            if not any(c.dep_ == "dobj" for c in anchor.children):
+                frame.targets = frame.targets or self._other_side(frame)
         frame.modality = _modality(frame)
         if frame.modality == "threatened" and frame.code[:2] in ("18", "19", "20"):
             frame.code = "138"
@@ -425,8 +577,16 @@ class _Coder:
             span = self.doc[min(own | {anchor.i}):max(end, frame.trigger.i + 1)]
             counts = casualties(span)
             frame.killed, frame.injured = counts.killed, counts.injured
-            if frame.sources:
-                self.last_violent = frame
+        if sources is None:
+            self._remember(frame)
+
+    def _remember(self, frame: _Frame) -> None:
+        """What later sentences may point back to: the last violence, act, parties."""
+        if _is_violent(frame) and frame.sources:
+            self.last_violent = frame
+            self.violence.append(frame)
+        if frame.code[:2] == "17" and frame.sources:
+            self.last_of_code[frame.code] = frame
         self._remember_partners(frame)
         self._deny_role(frame)
         if frame.code[:2] in _MATERIAL_ROOTS | {"15", "16"} and frame.sources:
@@ -452,7 +612,11 @@ class _Coder:
             return "175"
         state = source is not None and (source.sector in ("MIL", "GOV", "COP", "SPY", None)
                                         and source.country not in (None,))
-        return self.lex.violence_code(weapon, state=state)
+        # Armed groups in combat with soldiers or police fight (19); on others they
+        # assault (18). Bombs keep their own codes.
+        combat = any(t is not None and t.sector in ("MIL", "COP") for t in frame.targets) \
+            and weapon in (None, "gun", "artillery", "air")
+        return self.lex.violence_code(weapon, state=state or combat)
 
     # -- who acts -------------------------------------------------------
     def _sources(self, frame: _Frame) -> list[ActorRef]:
@@ -485,11 +649,15 @@ class _Coder:
             return [speaker] if speaker is not None else []
         if subj is not None:
             found = self._actors_of(subj)
+            if not found and subj.lower_ in _REPORTED_PRONOUNS:
+                found = self._reporter(verb, depth)
             if found or subj.lower_ not in ("who", "which", "that"):
                 return found
         if verb.dep_ == "relcl":
             return self._actors_of(verb.head)
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # 'flew a drone before attacking'
+            if verb.head.head.pos_ in ("NOUN", "PROPN"):
+                return []  # 'the era of seizing power': no one in particular
             return self._subject_actors(verb.head.head, depth + 1)
         if verb.dep_ in ("conj", "xcomp", "advcl", "acl") and verb.head.i != verb.i:
             head = verb.head
@@ -505,10 +673,39 @@ class _Coder:
         speaker = self.quote_speaker(verb)
         return [speaker] if speaker is not None else []
 
+    def _reporter(self, verb: Token, depth: int) -> list[ActorRef]:
+        """'The ministry said it had lodged a protest': 'it' is whoever reports the clause."""
+        node = verb
+        while node.dep_ == "conj" and node.head.i != node.i:
+            node = node.head
+        if node.dep_ != "ccomp" or node.head.pos_ not in ("VERB", "AUX"):
+            return []
+        return self._subject_actors(node.head, depth + 1)
+
+    def _pronoun_owner(self, pronoun: Token, frame: _Frame) -> ActorRef | None:
+        """Whose 'its'/'their' it is when the acting side is not meant: the subject of a
+        clause above ('the ministry said Armenian forces fired on its positions')."""
+        acting = {s.country for s in frame.sources}
+        node = pronoun
+        for _ in range(12):
+            if node.head.i == node.i:
+                return None
+            node = node.head
+            if node.pos_ not in ("VERB", "AUX"):
+                continue
+            subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            for ref in self._actors_of(subj) if subj is not None else []:
+                if ref.country is not None and ref.country not in acting:
+                    return ref
+        return None
+
     def _actors_of(self, token: Token | None) -> list[ActorRef]:
         """Actors a noun phrase names, one per conjunct ('Egypt and Qatar')."""
         if token is None:
             return []
+        whole = _partitive_whole(token) if self.actors.ref_at(token) is None else None
+        if whole is not None:  # 'pockets of Congolese troops', '18 members of the delegation'
+            return self._actors_of(whole)
         out: list[ActorRef] = []
         # 'X and Y' the parser hung one under the other: any actor with a 'cc' child.
         coordinated = [t for t in token.subtree if t.i != token.i and self.actors.ref_at(t)
@@ -541,8 +738,9 @@ class _Coder:
         return out
 
     def _has_of_actor(self, token: Token) -> bool:
+        """'the embassies of Rwanda and France', 'diplomats from India and Pakistan'."""
         return token.lemma_.lower() in _BELONGING and any(
-            c.dep_ == "prep" and c.lower_ == "of" and any(
+            c.dep_ == "prep" and c.lower_ in ("of", "from") and any(
                 self.actors.ref_at(p) is not None for p in c.children if p.dep_ == "pobj")
             for c in token.children)
 
@@ -554,7 +752,7 @@ class _Coder:
         out = [first]
         for child in token.children:
             if child.dep_ in ("amod", "compound", "nmod", "poss") or (
-                    child.dep_ == "prep" and child.lower_ == "of"):
+                    child.dep_ == "prep" and _owner_prep(child, token)):
                 heads = [child] if child.dep_ != "prep" else [
                     c for c in child.children if c.dep_ == "pobj"]
                 for head in heads:
@@ -581,15 +779,18 @@ class _Coder:
         return ref
 
     def _modifier_actor(self, token: Token) -> ActorRef | None:
-        """'US commitment', 'Trump's concern', 'embassies of Rwanda': the actor inside."""
+        """'US commitment', 'Trump's concern', 'embassies of Rwanda': the actor inside;
+        'junta supporters', 'Hamas sympathisers' are civilians of that actor's country."""
+        civilians = token.lemma_.lower() in _CIVILIAN_NOUNS and token.tag_ in ("NNS", "NNPS")
         for child in token.children:
             if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < token.i:
                 ref = self._named_by(child)
                 if ref is not None:
                     sector = "GOV" if token.lemma_ in ("embassy", "mission", "consulate") \
-                        else ref.sector
-                    return replace(ref, sector=sector) if ref.sector is None else ref
-        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+                        else "CVL" if civilians else ref.sector
+                    return replace(ref, sector=sector) if ref.sector is None or civilians \
+                        else ref
+        for prep in (c for c in token.children if c.dep_ == "prep" and _owner_prep(c, token)):
             for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                 ref = self.actors.ref_at(pobj)
                 if ref is not None:
@@ -616,9 +817,17 @@ class _Coder:
     def _group_reference(self, token: Token) -> list[ActorRef]:
         """'both leaders', 'the two sides': the last two actors named before."""
         phrase = " ".join(t.text for t in token.subtree if t.dep_ not in ("punct",))
+        if _EACH_SIDE.match(phrase):
+            return self._sides()
         if not _GROUP_REFS.match(phrase):
             return []
         want_person = token.lemma_ in ("leader", "man", "minister", "president")
+        partners = list(dict.fromkeys(r.country for r in self.last_parties if r.country))
+        if token.dep_ in _SUBJ and len(partners) == 2 and token.lemma_ in _NATIONS:
+            # 'the two countries said they would …': the two that last acted together
+            return [self._country_actor(c) for c in partners]
+        if token.lemma_ in _ARMED and self._sides(at_war=True):
+            return self._sides(at_war=True)  # 'the two armies traded fire': the sides at war
         seen: list[ActorRef] = []
         for m in reversed(self.actors.mentions):
             if m.end > token.i:
@@ -631,10 +840,66 @@ class _Coder:
                 seen.append(ref)
             if len(seen) == 3:
                 break
+        if len(seen) < 2 and not want_person:  # 'the two countries' before any is named
+            return self._sides() or seen
         return seen
+
+    def _sides(self, *, at_war: bool = False) -> list[ActorRef]:
+        """The two sides of the conflict told so far ('each side accused the other'): the
+        parties of the last act of violence, else (unless only armed sides are meant) the
+        last two that acted together, else the two countries the story names most; each
+        as its country."""
+        done = self.last_violent
+        pair = [done.sources[0], done.targets[0]] if done is not None and done.sources and \
+            done.targets and done.targets[0] is not None else \
+            [] if at_war else list(self.last_parties)
+        countries = list(dict.fromkeys(r.country for r in pair if r.country))
+        if len(countries) != 2:
+            countries = self._story_countries()
+        return [self._country_actor(c) for c in countries] if len(countries) == 2 else []
+
+    def _story_countries(self) -> list[str]:
+        """The two countries the article names most (each at least twice), if any."""
+        if self._leading is None:
+            counts: dict[str, int] = {}
+            for mention in self.actors.mentions:
+                country = self.actors.builder(mention.key).country
+                if country and country != "IGO":
+                    counts[country] = counts.get(country, 0) + 1
+            ranked = sorted(counts, key=lambda c: -counts[c])[:2]
+            self._leading = ranked if len(ranked) == 2 and counts[ranked[1]] >= 2 else []
+        return self._leading
+
+    def _across_from(self, targets: list[ActorRef | None]) -> list[ActorRef]:
+        """Who fires 'from across the line' at a side: the other of the two sides."""
+        hit = {t.country for t in targets if t is not None and t.country}
+        sides = self._sides()
+        if len(sides) != 2 or len(hit) != 1 or not hit & {s.country for s in sides}:
+            return []
+        return [s for s in sides if s.country not in hit]
+
+    def _other_side(self, frame: _Frame) -> list[ActorRef]:
+        """The side a party of the conflict acts on when the text names no one ('Guyana
+        would not negotiate'): the other of the story's two sides."""
+        sides = self._sides()
+        home = {s.country for s in frame.sources}
+        if len(sides) != 2 or not home & {s.country for s in sides}:
+            return []
+        return [s for s in sides if s.country not in home]
+
+    def _country_actor(self, country: str) -> ActorRef:
+        """The article's own name for a country as a whole ('Cambodia'), else its code."""
+        for mention in self.actors.mentions:
+            known = self.actors.builder(mention.key)
+            if known.country == country and known.sector is None and not known.person:
+                return ActorRef(known.name, known.name, country, None, None)
+        return ActorRef(country, country, country, None, None)
 
     # -- to whom -----------------------------------------------------------
     def _targets(self, frame: _Frame) -> tuple[list[ActorRef | None], bool]:
+        if self._mutual_object(frame) and len(frame.sources) >= 2:
+            frame.mutual = True  # 'each side accused the other', 'blamed one another'
+            return [], False
         found = [t for t in self._explicit_targets(frame) if not self._own_side(frame, t)]
         if found:
             return list(found), True
@@ -649,16 +914,16 @@ class _Coder:
                                                                    "12"):
             inside = self._complement_actors(frame)
             if inside and not frame.sense.verbal:
-                return inside[:1], False
+                return list(inside[0]), False
             if inside and frame.sense.target_in_complement:
-                return inside[:1], False
+                return list(inside[0]), False
         if frame.sense.verbal:
             partners = [p for s in frame.sources for p in self.partner.get(s.name, [])]
             if partners:
                 return partners, False
             inside = self._complement_actors(frame)
             if inside:
-                return inside[:1], False
+                return list(inside[0]), False
             return [], False
         if frame.code == "042":
             place = self._place_target(frame)
@@ -669,23 +934,32 @@ class _Coder:
             if victim:
                 return victim, True
             place = self._place_target(frame)
-            if place is not None:
-                return [place], False
+            home = {s.country for s in frame.sources}
+            if place is not None and (_is_violent(frame) or place.country not in home):
+                return [place], False  # closing one's own crossing is no act on oneself
         return [], False
 
     def _deny_role(self, frame: _Frame) -> None:
         """'Pakistan has denied any role in the attack': the attack, negated, by the denier."""
         if frame.code != "016" or not frame.sources or self.last_violent is None:
             return
+        deniers = frame.sources
         obj = next((c for c in frame.anchor.children if c.dep_ == "dobj"), None)
+        clause = next((c for c in frame.anchor.children if c.dep_ == "ccomp"), None)
+        if obj is None and clause is not None:  # 'denied that Serbia had any role in it'
+            obj = next((c for c in clause.children if c.dep_ == "dobj"), None)
+            subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            deniers = self._actors_of(subj) or deniers
         if obj is None or obj.lemma_.lower() not in _ROLE_NOUNS:
             return
         event_nouns = [t for t in obj.subtree if t.dep_ == "pobj" and (
             t.lemma_.lower() in self.lex.nouns or t.lemma_.lower() in _ACT_NOUNS)]
         if not event_nouns:
             return
-        done = self.last_violent
-        for source in frame.sources:
+        # the act whose author is in question: the last by unnamed or irregular attackers
+        done = next((f for f in reversed(self.violence) if f.sources[0].country is None
+                     or f.sources[0].sector in ("UAF", "REB")), self.last_violent)
+        for source in deniers:
             self._denials.extend(self._expand(replace(
                 done, sources=[source], negated=True, evidence=frame.evidence,
                 date=done.date, attribution=frame.attribution)))
@@ -728,10 +1002,15 @@ class _Coder:
         for source in frame.sources:
             if source.name == target.name:
                 return True
+            if frame.code == "016" and source.country == target.country:
+                return True  # 'denied sending soldiers': a denial answers someone else
             if source.country != target.country or not source.sector:
                 continue
             if target.sector is None or (frame.sense.verbal and target.sector == "CVL"):
                 return True
+            if frame.code[:2] == "13" and target.sector in _STATE_SECTORS and \
+                    source.sector in _STATE_SECTORS:
+                return True  # 'warned that North Korean forces could shoot': its own arm
             if frame.code[:2] == "15":  # 'deployed the army': one's own forces are no target
                 return True
         return False
@@ -744,15 +1023,17 @@ class _Coder:
             return partners
         if any(c.dep_ == "nsubjpass" for c in anchor.children) and anchor.pos_ == "VERB":
             subj = next(c for c in anchor.children if c.dep_ == "nsubjpass")
+            if subj.lower_ in ("who", "which", "that") and anchor.dep_ == "relcl":
+                subj = anchor.head  # 'Agnes Chow, who was detained at her home'
             return self._actors_of(subj) or self._object_actor(subj, frame)
         for head in heads:
             for child in head.children:
-                if child.dep_ in ("dobj", "iobj", "dative") and child.i != trigger.i \
-                        and child.pos_ != "ADJ" and not self._is_weapon(child, frame):
+                if child.dep_ in ("dobj", "iobj", "dative") and child.i != trigger.i and (
+                        child.pos_ != "ADJ" or _partitive_whole(child) is not None) \
+                        and not self._is_weapon(child, frame):
                     refs = self._actors_of(child) or self._object_actor(child, frame)
                     if not refs and frame.sense.verbal:
-                        poss = next((c for c in child.children if c.dep_ == "poss"), None)
-                        refs = self._actors_of(poss) if poss is not None else []
+                        refs = self._proposer(child)
                     if refs:
                         return refs
         objects = [c for c in anchor.children if c.dep_ == "dobj" and self.actors.ref_at(c) is None]
@@ -777,7 +1058,8 @@ class _Coder:
                     if refs:
                         return refs
                 violent = frame.sense.code == "violence" or frame.code[:2] in ("18", "19", "20")
-                preps = _VIOLENT_PREPS if violent else _RECIPIENT_PREPS
+                preps = _VIOLENT_PREPS if violent else \
+                    _PROTEST_PREPS if frame.code[:2] == "14" else _RECIPIENT_PREPS
                 if violent and frame.sense.reciprocal:
                     preps = (*preps, "with")  # 'clashed with Congolese troops'
                 if word in preps:
@@ -794,8 +1076,37 @@ class _Coder:
                         return refs
         return []
 
+    @staticmethod
+    def _mutual_object(frame: _Frame) -> bool:
+        """Whether the object is the sources themselves: 'each other', 'the other'."""
+        heads = {frame.anchor.i, frame.trigger.i}
+        for i in frame.complement:
+            token = frame.trigger.doc[i]
+            near = token.head.i in heads or (token.head.dep_ == "prep" and
+                                             token.head.head.i in heads)
+            if near and token.dep_ in ("dobj", "pobj") and token.lemma_ in ("other", "another") \
+                    and token.i > 0 and token.nbor(-1).lower_ in ("each", "the", "one"):
+                return True
+        return False
+
+    def _proposer(self, noun: Token) -> list[ActorRef]:
+        """Whose offer, call or plan it is: 'Trump's offer', 'an offer from Trump'."""
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if poss is not None:
+            return self._actors_of(poss)
+        if noun.lemma_.lower() not in _PROPOSALS:
+            return []
+        source = next((p for c in noun.children if c.dep_ == "prep" and c.lower_ in (
+            "from", "by") for p in c.children if p.dep_ == "pobj"), None)
+        return self._actors_of(source)
+
     def _is_weapon(self, token: Token, frame: _Frame) -> bool:
-        """'fired water cannon', 'launched missiles': the means, not the target."""
+        """'fired water cannon', 'launched missiles': the means, not the target; 'closed
+        the crossing', 'reopened its airspace': the thing closed, not the one it shuts out."""
+        if frame.code in ("172", "081") and token.lemma_.lower() in _PASSAGES:
+            return True
+        if frame.code == "062" and token.lemma_.lower() in _MILITARY_NOUNS | _FORCES:
+            return True  # 'sent soldiers to help them': the help, not its recipient
         if frame.sense.code != "violence" and frame.code[:2] not in ("15", "17", "18", "19",
                                                                     "20"):
             return False
@@ -830,6 +1141,15 @@ class _Coder:
         if frame.code[:2] not in ("14", "16", "17", "18", "19", "20") and \
                 frame.sense.code != "violence":
             return []
+        if frame.code in ("172", "081") and frame.anchor.lemma_.lower() in _CLOSURES:
+            return []  # 'closed its airspace to all flights': shut to no one in particular
+        if token.tag_ in ("WDT", "WP"):  # 'every missile that we shoot down'
+            verb = token.head
+            return self._actors_of(verb.head) if verb.dep_ == "relcl" and verb.head.pos_ in (
+                "NOUN", "PROPN") and self.actors.ref_at(verb.head) else []
+        owned = self._owned_object(token, frame) or self._story_place_named(token)
+        if owned is not None:
+            return [owned]
         refs = self._modifier_actors(token) or self._plural_reference(token)
         if refs:
             text = " ".join(t.text for t in token.subtree if t.dep_ not in ("punct", "det"))
@@ -849,13 +1169,42 @@ class _Coder:
             return [role]
         return [ActorRef(text, token.text, country, _victim_sector(token), None)]
 
-    def _complement_actors(self, frame: _Frame) -> list[ActorRef]:
+    def _story_place_named(self, token: Token) -> ActorRef | None:
+        """'seized most of the city': the city the story is about, when it names none."""
+        noun = _partitive_whole(token) or token
+        place = self.narrative_place
+        if place is None or noun.lemma_.lower() not in _PLACES_OF or not any(
+                c.dep_ == "det" and c.lower_ == "the" for c in noun.children) or any(
+                c.dep_ in ("prep", "compound", "amod", "poss") for c in noun.children):
+            return None
+        return ActorRef(place.name, noun.text, place.country, None, None)
+
+    def _owned_object(self, token: Token, frame: _Frame) -> ActorRef | None:
+        """'its positions', 'fifty of its servicemen', 'their embassy': people or places of
+        the side a possessive pronoun points to, with the sector their noun implies."""
+        noun = token
+        if token.like_num or token.lower_ in ("some", "many", "several", "dozens", "most"):
+            noun = next((p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for p in c.children if p.dep_ == "pobj"), token)
+        pronoun = next((c for c in noun.children if c.dep_ == "poss"
+                        and c.lower_ in _POSSESSIVE_PRONOUNS), None)
+        owner = self._pronoun_owner(pronoun, frame) if pronoun is not None else None
+        if owner is None:
+            return None
+        text = " ".join(t.text for t in token.subtree if t.dep_ not in ("punct", "det"))
+        sector = "GOV" if noun.lemma_ in _MISSIONS else _victim_sector(noun)
+        return ActorRef(text, token.text, owner.country, sector, None)
+
+    def _complement_actors(self, frame: _Frame) -> list[list[ActorRef]]:
+        """The parties named inside the complement, in order, grouped by phrase: 'aid for
+        the people of Turkiye and Syria' names two at once."""
         sources = {s.name for s in frame.sources}
-        out: list[ActorRef] = []
+        seen: set[str] = set()
+        groups: list[list[ActorRef]] = []
         for t in sorted(frame.complement):
             token = self.doc[t]
-            if _in_locative(token):
-                continue  # 'agreed to meet again in Brazil', 'on the island of St Vincent'
+            if _in_locative(token) or self._is_weapon(token, frame):
+                continue  # 'agreed to meet again in Brazil', 'sent soldiers to help them'
             if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
                 continue  # 'reopen their embassies': the subject's own
             if token.head.lower_ == "by" or (token.head.pos_ == "VERB" and token.dep_ in (
@@ -863,9 +1212,19 @@ class _Coder:
                 continue  # 'a deal brokered by China', 'China-brokered': a third party
             ref = self.actors.ref_at(token) or (  # 'any new Israeli attack'
                 self._named_by(token) if token.dep_ in ("amod", "compound") else None)
-            if ref is not None and ref.name not in sources and all(r.name != ref.name for r in out):
-                out.append(ref)
-        return out
+            if ref is None:
+                continue
+            mention = self.actors.mention_at(token)
+            if mention is not None:  # the phrase speaks through its head ('the people of …')
+                token = self.doc[mention.start:mention.end].root
+            several = self._has_of_actor(token) or any(c.dep_ == "conj" for c in token.children)
+            group = [r for r in (self._actors_of(token) if several else []) or [ref]
+                     if r.name not in sources and r.name not in seen
+                     and not self._own_side(frame, r)]
+            seen.update(r.name for r in group)
+            if group:
+                groups.append(group)
+        return groups
 
     def _victims(self, frame: _Frame) -> list[ActorRef]:
         """'... killing 26 civilians': the people an attack killed or hurt."""
@@ -937,8 +1296,20 @@ class _Coder:
         return None
 
     def _date(self, frame: _Frame, sent: Span) -> DateMention | None:
-        return event_date(frame.anchor, self._dates.get(sent.start, []), self.narrative_date,
-                          trigger=frame.trigger)
+        mentions = self._dates.get(sent.start, [])
+        found = event_date(frame.anchor, mentions, self.narrative_date, trigger=frame.trigger)
+        host = _sequence_host(frame.anchor)
+        if host is None:
+            return found
+        # 'cut ties in January 2016 after protesters stormed its embassy': with no day of
+        # its own, what led to an act dated only by month or year falls in that period.
+        reference = next((m for m in reversed(mentions) if m.sets_reference),
+                         self.narrative_date)
+        period = event_date(host, mentions, self.narrative_date)
+        if found is reference and period is not None and period is not reference and \
+                period.precision in ("month", "year"):
+            return period
+        return found
 
     def _location(self, frame: _Frame, own: set[int], sent: Span) -> Location | None:
         places = self._places.get(sent.start, [])
@@ -950,10 +1321,16 @@ class _Coder:
             fallback = _home_ground(frame)
         if not places:
             return fallback
+        there = self._where_clause_place(frame.anchor, places)
+        if there is not None:
+            return there
         verbal_ok = {frame.anchor.i}
-        # The subject's own name ('Pakistan resorted to firing') does not place the act.
-        own = own - {t.i for c in frame.anchor.children if c.dep_ in _SUBJ
-                     and self.actors.ref_at(c) is not None for t in c.subtree}
+        # The subject's own name ('Pakistan resorted to firing') does not place the act,
+        # nor does another act joined to it ('announced aid and flew over Hatay').
+        own = own - {t.i for c in frame.anchor.children if (
+            c.dep_ in _SUBJ and self.actors.ref_at(c) is not None) or (
+            c.dep_ == "conj" and c.pos_ == "VERB" and c.i != frame.trigger.i)
+            for t in c.subtree}
         candidates: list[PlaceMention] = []
         violent = _is_violent(frame)
         for p in places:
@@ -983,13 +1360,22 @@ class _Coder:
             return best.location if abroad or venue else fallback
         return best.location
 
+    def _where_clause_place(self, anchor: Token, places: list[PlaceMention]) -> Location | None:
+        """'visited Incirlik Air Base, where he announced …': the place named just before."""
+        where = next((c for c in anchor.children if c.lower_ == "where" and c.dep_ == "advmod"),
+                     None)
+        if where is None or anchor.dep_ != "relcl":
+            return None
+        before = [p for p in places if p.end <= where.idx]
+        return before[-1].location if before else None
+
     # -- pairs ----------------------------------------------------------
     def _expand(self, frame: _Frame) -> Iterator[_Frame]:
         sources = frame.sources
         targets = frame.targets
         if not sources and frame.code[:2] not in ("18", "19", "20"):
             return
-        if frame.sense.reciprocal and len(sources) >= 2 and not targets:
+        if (frame.sense.reciprocal or frame.mutual) and len(sources) >= 2 and not targets:
             for s in sources:
                 for t in sources:
                     if s.name != t.name:
@@ -1005,6 +1391,80 @@ class _Coder:
                 if t is not None and s is not None and s.name == t.name:
                     continue
                 yield replace(frame, sources=[s] if s else [], targets=[t])
+
+
+def _rejects_charge(token: Token) -> bool:
+    """'a charge the military rejected', 'denied the allegation': a charge turned down."""
+    if token.lemma_.lower() not in _CHARGE_DENIALS:
+        return False
+    if token.dep_ == "relcl" and token.head.lemma_.lower() in _CHARGES:
+        return True
+    return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in _CHARGES
+               for c in token.children)
+
+
+def _through_proposal(token: Token, top: Token) -> bool:
+    """Whether ``token`` hangs on a proposal noun below ``top`` ('an offer to mediate')."""
+    node = token
+    while node.i != top.i and node.head.i != node.i:
+        node = node.head
+        if node.pos_ == "NOUN" and node.lemma_.lower() in _PROPOSALS:
+            return True
+    return False
+
+
+def _from_across(verb: Token) -> bool:
+    """'wounded by fire from across the Line of Control', 'shelled from across the border'."""
+    return any(c.dep_ == "prep" and c.lower_ == "from" and any(
+        g.lower_ in ("across", "beyond") for g in c.children) for c in verb.children)
+
+
+def _agentless_passive(verb: Token) -> bool:
+    """'was detained at her home': a passive that names no one who acted."""
+    return verb.tag_ == "VBN" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) \
+        and not any(c.dep_ == "agent" for c in verb.children)
+
+
+def _indefinite(noun: Token) -> bool:
+    """'an air strike', 'a drone attack': an act not told before."""
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in noun.children)
+
+
+def _purpose(verb: Token) -> bool:
+    """'to fight alongside them': an infinitive saying what something is for."""
+    return verb.dep_ in ("advcl", "xcomp", "acl", "relcl") and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _owner_prep(prep: Token, noun: Token) -> bool:
+    """'embassies of Rwanda'; for people and bodies also 'diplomats from India'."""
+    return prep.lower_ == "of" or (prep.lower_ == "from" and noun.lemma_.lower() in _BELONGING)
+
+
+def _partitive_whole(token: Token) -> Token | None:
+    """The group a part is taken from: 'pockets of Congolese troops', 'three of them'."""
+    if not (token.like_num or token.lemma_.lower() in _PARTS):
+        return None
+    return next((p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for p in c.children if p.dep_ == "pobj"), None)
+
+
+def _reporting_verb(anchor: Token) -> Token | None:
+    """The verb of saying whose reported clause ``anchor`` heads, if any."""
+    node = anchor
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    if node.dep_ == "ccomp" and node.head.lemma_.lower() in _REPORTING:
+        return node.head
+    return None
+
+
+def _sequence_host(anchor: Token) -> Token | None:
+    """The verb an 'after …' or 'before …' clause hangs on, if ``anchor`` heads one."""
+    markers = {c.lower_ for c in anchor.children if c.dep_ == "mark"}
+    if anchor.dep_ == "advcl" and markers & {"after", "before"}:
+        return anchor.head
+    return None
 
 
 def _in_locative(token: Token) -> bool:
@@ -1061,6 +1521,9 @@ def _light_verb_host(noun: Token, light_verbs: frozenset[str]) -> Token | None:
     node = noun
     if node.dep_ == "conj":
         node = node.head
+    if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.dep_ == "dobj" and (
+            node.head.head.like_num or node.head.head.lemma_.lower() in _AMOUNTS):
+        node = node.head.head  # 'launched dozens of strikes', 'led weeks of mediation'
     if node.dep_ in ("dobj", "nsubjpass", "attr") and node.head.lemma_.lower() in light_verbs:
         return node.head
     if node.dep_ == "pobj" and node.head.lower_ == "to" and \
@@ -1114,6 +1577,25 @@ def _negated(token: Token) -> bool:
         # a negated verb negates what it governs directly ('did not agree to sign'),
         # not a clause reported under it or joined to it
         if dep == "xcomp" and any(c.dep_ == "neg" for c in node.children):
+            return True
+    return False
+
+
+def _refusal(verb: Token) -> bool:
+    """'will not negotiate', 'does not recognise', 'has never accepted': a stand taken,
+    unlike 'did not attend', a past act that did not happen."""
+    negations = {c.lower_ for c in verb.children if c.dep_ == "neg"}
+    aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    return bool(negations) and ("never" in negations or bool(aux & _STANCE_AUX)) and \
+        not aux & {"did", "had"}
+
+
+def _future(verb: Token) -> bool:
+    """'will respond', 'would retaliate', 'is going to hit back': yet to come."""
+    for node in (verb, verb.head if verb.dep_ in ("xcomp", "conj") else verb):
+        if any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in node.children):
+            return True
+        if node.dep_ == "xcomp" and node.head.lower_ == "going":
             return True
     return False
 

@@ -917,9 +917,9 @@ _DL_CONNECTOR = r"(?:de|da|do|dos|das|del|la|le|les|es|el|al|au|sur|am|an|of|upo
 _DATELINE = re.compile(
     rf"""^[ \t]*
     (?P<place>{_DL_WORD}(?:[ ]+(?:{_DL_WORD}|{_DL_CONNECTOR}(?=[ ]+[A-Z])))*?)
-    (?:[ ]*,[ ]*(?P<extra>[A-Za-z0-9][A-Za-z0-9'’.\- ]{{0,28}}?))?
+    (?P<extra>(?:[ ]*,[ ]*[A-Za-z0-9][A-Za-z0-9'’.\- ]{{0,28}}?){{0,3}})
     [ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?
-    [ ]*(?P<sep>:|[-–—]+)(?:[ \t]+|$)""",
+    [ ]*(?P<sep>:|[-–—]+)(?:[ \t]+|$|(?<=[–—])(?=[A-Z“"]))""",
     re.VERBOSE,
 )
 _TITLE_MAX_CHARS = 120
@@ -929,8 +929,12 @@ def find_dateline(text: str) -> Dateline | None:
     """Find the dateline at the start of an article body.
 
     Recognises "New York: …", "KYIV (Wire) - …", "ISLAMABAD (Reuters) -",
-    "DOHA, Nov 24 (AFP) –", "KYIV, Ukraine (AP) —" and "MANILA:". The text may be a
-    body (:attr:`flashpoint.model.Article.text`) or a title line and a body (as in
+    "DOHA, Nov 24 (AFP) –", "KYIV, Ukraine (AP) —", "KYIV, Ukraine, Nov 3 (Reuters) -"
+    (up to three comma-separated parts after the place), "WASHINGTON, D.C. -",
+    "KYIV, Ukraine—Russia …" (a dash with no space before a capital) and "MANILA:". Only
+    the place is returned; the country, date and agency after it are not places of the
+    story either. The text may be a body (:attr:`flashpoint.model.Article.text`) or a
+    title line and a body (as in
     :attr:`~flashpoint.model.Article.full_text`). In a text of several lines the
     first counts only when it is clearly a dateline (all capitals, or an agency in
     parentheses) or reads as a paragraph rather than a headline ("Gaza: strikes kill

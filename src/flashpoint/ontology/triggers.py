@@ -31,6 +31,8 @@ class Sense:
     light_only: bool = False
     victims: bool = False
     weapon: str | None = None
+    future: bool = False  # only said of what is yet to come ('will respond')
+    plural: bool = False  # only with several subjects ('A and B talked')
 
     @property
     def is_class(self) -> bool:
@@ -86,7 +88,8 @@ def _senses(rows: list[dict[str, Any]]) -> tuple[Sense, ...]:
               reciprocal=bool(r.get("reciprocal")),
               target_in_complement=bool(r.get("target_in_complement")),
               topic_required=bool(r.get("topic_required")), light_only=bool(r.get("light_only")),
-              victims=bool(r.get("victims")), weapon=r.get("weapon"))
+              victims=bool(r.get("victims")), weapon=r.get("weapon"),
+              future=bool(r.get("future")), plural=bool(r.get("plural")))
         for r in rows
     )
 
