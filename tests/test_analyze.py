@@ -129,6 +129,17 @@ def test_analyze_series_daily_counts_fill_gaps_with_zeros(crisis):
     assert list(s["deescalation"]) == [0, 0, 0, 0, 0, 0, 0, 1, 2, 1]
 
 
+def test_analyze_series_leaves_out_events_dated_only_to_a_year_or_month(crisis):
+    crisis.write_batch([item(article("background " + TEXT, id="bg"), [
+        ("INDGOV", "043", "PAKGOV", {"date": "2015-01-01", "precision": "year"}),
+        ("INDGOV", "111", "PAKGOV", {"date": "2025-03-01", "precision": "month"})])])
+    s = dyad_series(crisis, "IND", "PAK", config=CONFIG)
+    assert days(s)[0] == "2025-05-01" and int(s["events"].sum()) == 5
+    pair = top_dyads(crisis).iloc[0]
+    assert (pair["a"], pair["b"], pair["events"]) == ("IND", "PAK", 5)
+    assert pair["first_day"].isoformat() == "2025-05-01"
+
+
 def test_analyze_series_index_rises_after_fatal_strike_and_decays(crisis):
     s = dyad_series(crisis, "IND", "PAK", config=CONFIG)
     assert s["intensity"].tolist() == pytest.approx([0] * 6 + [I7, I8, 0, 0])

@@ -172,6 +172,40 @@ def test_api_events_located_false_keeps_events_without(client: TestClient,
                for e in unlocated["items"])
 
 
+@pytest.mark.parametrize("order", list(api.ORDERS.values()))
+def test_api_event_pages_from_memory_match_the_store(store: Store, order: str) -> None:
+    pages = api.EventPages()
+    flt = EventFilter()
+    total = store.count_events(flt)
+    key = (0, flt, order)
+    for offset in (0, 3, 5, total - 2, total):  # the first reads DuckDB, the next the table
+        expected = store.event_rows(flt, limit=4, offset=offset, order=order,
+                                    columns=EVENT_ITEM_COLUMNS)
+        assert pages.rows(store, key, total, 4, offset) == expected
+    assert list(pages.tables) == [key]
+
+
+def test_api_event_pages_keep_only_small_filters(store: Store) -> None:
+    pages = api.EventPages(max_rows=10)
+    flt = EventFilter()
+    total = store.count_events(flt)
+    for offset in (0, 4, 8):
+        assert pages.rows(store, (0, flt, api.ORDERS["newest"]), total, 4, offset) == (
+            store.event_rows(flt, limit=4, offset=offset, columns=EVENT_ITEM_COLUMNS))
+    assert not pages.tables
+
+
+def test_api_event_pages_drop_the_least_recently_used(store: Store) -> None:
+    pages = api.EventPages(max_bytes=1)
+    keys = [(0, EventFilter(quad_class=q), api.ORDERS["newest"]) for q in (1, 4)]
+    for key in keys:
+        total = store.count_events(key[1])
+        for offset in (0, 2):
+            pages.rows(store, key, total, 2, offset)
+    assert list(pages.tables) == [keys[1]]
+    assert pages.size == pages.tables[keys[1]].nbytes
+
+
 @pytest.mark.parametrize(("params", "named"), [
     ({"quad_class": 5}, "quad_class"),
     ({"limit": 501}, "limit"),

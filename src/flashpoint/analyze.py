@@ -9,7 +9,9 @@ signals and third-party mediators for a pair of actors.
 A side is a country (ISO3, ``"IND"``: every actor of that country) or an actor code
 (``"USAGOV"``: that actor only), as in :class:`~flashpoint.store.EventFilter`. Only
 canonical events count (one per happening, see :mod:`flashpoint.merge`); negated
-events ("did not strike") are left out everywhere.
+events ("did not strike") are left out everywhere, and so are events dated only to a
+month or a year (background such as "they last held talks in 2015"), which a daily
+calendar cannot place.
 
 Escalation index
     Each day's *intensity* sums, over the day's material-conflict events (quad
@@ -266,6 +268,8 @@ def _side_where(side: str) -> tuple[str, list[Any]]:
 
 
 Sql = tuple[str, list[Any]]  # a SQL fragment and its parameters
+# Events a daily calendar can place: a day, not just a month or a year.
+ON_CALENDAR = "day IS NOT NULL AND coalesce(date_precision, 'day') NOT IN ('month', 'year')"
 
 
 def _read(store: Store, flt: EventFilter, extra: Sequence[Sql] = (),
@@ -277,7 +281,7 @@ def _read(store: Store, flt: EventFilter, extra: Sequence[Sql] = (),
         where = f"{where} AND (" + " OR ".join(f"({w})" for w, _ in extra) + ")"
         params = [*params, *(p for _, ps in extra for p in ps)]
     cols = ", ".join([*_EVENT_READ, *(expr for expr, _ in computed)])
-    return store.query(f"SELECT {cols} FROM events WHERE {where} AND day IS NOT NULL "
+    return store.query(f"SELECT {cols} FROM events WHERE {where} AND {ON_CALENDAR} "
                        "ORDER BY day, global_id",
                        [*(p for _, ps in computed for p in ps), *params])
 
@@ -550,8 +554,8 @@ def _signal_columns(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
     table = {code: _signal_of(code) for code in codes.dropna().unique()}
     found = {code: row for code, row in table.items() if row is not None}
     signal = codes.map({code: row.signal for code, row in found.items()})
-    third_party = codes.map({code: row.third_party for code, row in found.items()})
-    return signal, third_party.fillna(False).astype(bool)
+    third_party = codes.isin([code for code, row in found.items() if row.third_party])
+    return signal, third_party
 
 
 def _signals_in(events: pd.DataFrame) -> pd.DataFrame:
@@ -986,7 +990,7 @@ def top_dyads(store: Store, *, limit: int = 20, since: str | date | None = None,
         "count(*) FILTER (WHERE quad_class >= 3) AS conflict, "
         "count(*) FILTER (WHERE quad_class <= 2) AS cooperation, "
         "coalesce(sum(killed), 0) AS killed, min(day) AS first_day, max(day) AS last_day "
-        f"FROM events WHERE {where} AND source_country IS NOT NULL "
+        f"FROM events WHERE {where} AND {ON_CALENDAR} AND source_country IS NOT NULL "
         "AND target_country IS NOT NULL AND source_country <> target_country "
         "AND 'IGO' NOT IN (source_country, target_country) "
         "GROUP BY 1, 2 ORDER BY events DESC, a, b LIMIT ?", [*params, _limit(limit)])

@@ -697,6 +697,16 @@ class Store:
         sql, params = self._event_sql(filter, filters, order, columns)
         return self._dicts(*_page_sql(sql, params, limit, offset))
 
+    def event_table(self, filter: EventFilter | None = None, *,
+                    order: str = "day DESC, global_id DESC",
+                    columns: Sequence[str] = EVENT_COLUMNS, **filters: Any) -> pa.Table:
+        """Every event :meth:`events` would return, as one Arrow table: for a caller that
+        pages through it by itself (``table.slice(offset, limit)``) instead of asking
+        DuckDB for each page."""
+        sql, params = self._event_sql(filter, filters, order, columns)
+        with self._lock:
+            return pa.table(self.con.sql(sql, params=params).arrow())
+
     def event(self, canonical_id: str, *, columns: Sequence[str] = EVENT_COLUMNS
               ) -> dict[str, Any] | None:
         """One canonical event as a dict (as :meth:`event_rows`), or None."""

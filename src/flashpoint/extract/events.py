@@ -46,6 +46,8 @@ _STANCE_AUX = _FUTURE | {"wo", "ca", "can", "does", "do"}  # 'won't', 'can't', '
 _COOPERATIVE_ROOTS = {"03", "04", "05", "06", "07", "08"}
 _HYPOTHETICAL = {"could", "might", "may"}
 _HYPOTHETICAL_HEADS = {"if", "unless", "whether"}
+_SIDE_CLAUSES = {"while", "whereas", "as", "after", "when", "because", "although", "though",
+                 "before", "since"}
 _GROUP_REFS = re.compile(r"^(both|the two)\s+(leaders|sides|countries|nations|parties|"
                          r"governments|neighbours|neighbors|men|ministers|presidents|armies)$",
                          re.I)
@@ -77,10 +79,13 @@ _TOLL_VERBS = WORDS["toll_verbs"]
 _VICTIM_VERBS = WORDS["victim_verbs"]
 _WEAPON_NOUNS = re.compile(r"^(" + "|".join(sorted(WORDS["weapon_nouns"])) + r")s?$")
 _PASSAGES = WORDS["passages"]
+_MEASURES = WORDS["measures"]
 _PROPOSALS = WORDS["proposals"]
 _CLOSURES = {"close", "shut", "seal", "reopen"}
+_EXECUTIONS = {"execute", "execution"}
 _PARTS = WORDS["part_nouns"]
-_FORCES = {"force", "fighter", "mercenary", "unit", "army", "troops", "forces"}
+_FORCES = {"force", "fighter", "mercenary", "unit", "army", "troops", "forces", "units", "jet",
+           "warplane", "aircraft", "warship", "gunboat", "artillery", "gunner", "sniper"}
 _AMOUNTS = WORDS["amount_nouns"]
 _LOCATIVE = {"in", "at", "near", "from", "to", "into", "across", "over", "on", "inside", "outside"}
 _GATHERING_CODES = {"040", "042", "043", "044", "045", "046", "036", "057", "030", "031", "039"}
@@ -306,8 +311,11 @@ class _Coder:
             into.killed = into.killed if into.killed is not None else frame.killed
             into.injured = into.injured if into.injured is not None else frame.injured
             two_sides = into.sense.reciprocal and len(into.sources) >= 2
-            if not two_sides and (not into.targets or into.targets == [None]):
-                into.targets = frame.targets
+            own = {s.country for s in into.sources} & {t.country for t in frame.targets if t}
+            open_target = not into.targets or into.targets == [None] or (
+                not into.explicit_target and bool(frame.targets) and not own)
+            if not two_sides and open_target:
+                into.targets = frame.targets  # the dead say whom it hit
         return out
 
     def _dated_apart(self, frame: _Frame, other: _Frame) -> bool:
@@ -397,8 +405,10 @@ class _Coder:
         lemma = verb.lemma_.lower()
         particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
         preps = [c.lower_ for c in verb.children if c.dep_ in ("prep", "agent")]
-        keys = ([f"{lemma} {particle}"] if particle else []) + \
-            [f"{lemma} {p}" for p in preps] + [lemma]
+        keys = [k for k in ([f"{lemma} {particle}"] if particle else []) +
+                [f"{lemma} {p}" for p in preps] + [lemma] if k in self.lex.verbs]
+        if not keys:
+            return None
         complement = _complement_text(verb)
         for key in keys:
             for sense in self.lex.verbs.get(key, ()):
@@ -409,8 +419,8 @@ class _Coder:
 
     def _several_subjects(self, verb: Token) -> bool:
         """'Misri and Baloch talked', 'the two sides talked': more than one actor acts."""
-        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        return subj is not None and len(self._actors_of(subj)) >= 2
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        return sum(len(self._actors_of(s)) for s in subjects) >= 2
 
     def _noun_frame(self, noun: Token) -> _Frame | None:
         key = noun.lemma_.lower()
@@ -473,6 +483,9 @@ class _Coder:
         trigger = frame.trigger
         if _is_hypothetical(trigger) or _governed_by(trigger, _HYPOTHETICAL_HEADS):
             return True
+        if frame.anchor.dep_ == "advcl" and _governed_by(frame.anchor, _SIDE_CLAUSES) and any(
+                c.dep_ in _SUBJ for c in frame.anchor.children):
+            return False  # 'praised Pakistan, while New Delhi rejected an offer': its own act
         hosts = {f.trigger.i: f for f in frames} | {f.anchor.i: f for f in frames}
         violent = frame.sense.code == "violence" or frame.code[:2] in ("18", "19", "20")
         own_agent = trigger.pos_ in ("NOUN", "PROPN") and _noun_agent(trigger) is not None
@@ -560,10 +573,21 @@ class _Coder:
         frame.evidence = sent
         frame.date = self._date(frame, sent)
         frame.location = self._location(frame, own, sent)
+        if self.focus and _is_violent(frame) and (
+                frame.location is None or not frame.location.country):
+            # 'militants attacked an army post': with no place of its own, a post or a
+            # crowd hit is in the country the story is about
+            frame.targets = [_located(t, self.focus) if t is not None and t.sector in (
+                "CVL", "MIL", "COP") else t for t in frame.targets]
+            frame.location = frame.location or _home_ground(frame)
         police = [s for s in frame.sources if s.sector == "COP" and s.country]
         if police:  # 'Police shot dead 13 people': the force's own residents
             frame.targets = [_located(t, police[0].country) if t and t.sector == "CVL" else t
                              for t in frame.targets]
+        state = next((s.country for s in frame.sources if s.country and s.country != "IGO"), None)
+        if state and frame.trigger.lemma_.lower() in _EXECUTIONS:
+            # 'the Saudi execution of a Shia cleric': a state executes those in its hands
+            frame.targets = [_located(t, state) for t in frame.targets]
         if frame.location is not None and frame.location.country:
             frame.targets = [_located(t, frame.location.country) for t in frame.targets]
             if frame.location is not self.narrative_place:
@@ -638,7 +662,8 @@ class _Coder:
         if depth > 4:
             return []
         passive = any(c.dep_ == "nsubjpass" for c in verb.children) or (
-            verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children))
+            verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children)) or \
+            _headline_passive(verb)
         if passive:  # 'struck by Israel', 'a deal brokered by China'
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
@@ -651,6 +676,12 @@ class _Coder:
             found = self._actors_of(subj)
             if not found and subj.lower_ in _REPORTED_PRONOUNS:
                 found = self._reporter(verb, depth)
+            if not found and _own_forces(subj):  # 'the ministry said its units fired'
+                found = [replace(r, sector="MIL" if r.sector in (None, "GOV", "MIL") else
+                                 r.sector) for r in self._reporter(verb, depth)]
+            for other in (c for c in verb.children if c.dep_ == "nsubj" and c.i > subj.i):
+                # 'Misri and Baloch talked', the parser giving each name its own subject
+                found += [r for r in self._actors_of(other) if r not in found]
             if found or subj.lower_ not in ("who", "which", "that"):
                 return found
         if verb.dep_ == "relcl":
@@ -731,8 +762,9 @@ class _Coder:
             ref = self.actors.ref_at(t)
             if ref is not None and ref.country is None and ref.sector is None:
                 ref = None  # a name we know nothing about ('the pilot's MiG-21 Bison')
-            ref = ref or self._modifier_actor(t) or (
-                self._named_by(t) if t.dep_ in ("amod", "compound", "poss") else None)
+            ref = ref or self._modifier_actor(t) or (  # 'Indian (shelling)', however parsed
+                self._named_by(t) if t.dep_ in ("amod", "compound", "poss") or t.pos_ == "ADJ"
+                else None)
             if ref is not None and all(ref.name != r.name for r in out):
                 out.append(ref)
         return out
@@ -893,7 +925,9 @@ class _Coder:
             known = self.actors.builder(mention.key)
             if known.country == country and known.sector is None and not known.person:
                 return ActorRef(known.name, known.name, country, None, None)
-        return ActorRef(country, country, country, None, None)
+        whole = country_location(country)
+        name = whole.name if whole is not None else country
+        return ActorRef(name, name, country, None, None)
 
     # -- to whom -----------------------------------------------------------
     def _targets(self, frame: _Frame) -> tuple[list[ActorRef | None], bool]:
@@ -905,7 +939,7 @@ class _Coder:
             return list(found), True
         if frame.sense.reciprocal and len(frame.sources) >= 2:
             return [], False  # 'X and Y agreed to …': each to the other
-        perpetrators = self._perpetrator_of_object(frame)
+        perpetrators = self._perpetrator_of_object(frame) or self._answered(frame)
         if perpetrators:
             return perpetrators, False
         if frame.code[:3] == "045" and self.last_parties:  # 'talks brokered by Qatar'
@@ -918,7 +952,8 @@ class _Coder:
             if inside and frame.sense.target_in_complement:
                 return list(inside[0]), False
         if frame.sense.verbal:
-            partners = [p for s in frame.sources for p in self.partner.get(s.name, [])]
+            partners = [p for s in frame.sources for p in self.partner.get(s.name, [])] or \
+                self._shared_recipient(frame)
             if partners:
                 return partners, False
             inside = self._complement_actors(frame)
@@ -937,7 +972,23 @@ class _Coder:
             home = {s.country for s in frame.sources}
             if place is not None and (_is_violent(frame) or place.country not in home):
                 return [place], False  # closing one's own crossing is no act on oneself
+            if _is_violent(frame) and frame.sources:
+                # 'Cambodia denied planting new mines': aimed, if at anyone, at the other side
+                return self._other_side(frame), False
         return [], False
+
+    def _shared_recipient(self, frame: _Frame) -> list[ActorRef]:
+        """'raised the incident with the Pakistani side and lodged a strong protest': the
+        one spoken with hears the second act too."""
+        if frame.anchor.dep_ != "conj":
+            return []
+        for prep in frame.anchor.head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("with", "to"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                found = [r for r in self._actors_of(pobj) if not self._own_side(frame, r)]
+                if found:
+                    return found
+        return []
 
     def _deny_role(self, frame: _Frame) -> None:
         """'Pakistan has denied any role in the attack': the attack, negated, by the denier."""
@@ -989,6 +1040,22 @@ class _Coder:
             return None
         return self._perpetrator(self.last_material) if self.last_material else None
 
+    def _answered(self, frame: _Frame) -> list[ActorRef]:
+        """'would respond to any provocation by Armenia': a threat aimed at the author of
+        the act it would answer."""
+        if frame.code[:2] != "13":
+            return []
+        acts = [c for c in frame.anchor.children if c.dep_ == "dobj"] + [
+            p for c in frame.anchor.children if c.dep_ == "prep" and c.lower_ in ("to", "against")
+            for p in c.children if p.dep_ == "pobj"]
+        for act in acts:
+            agent = _noun_agent(act) if act.lemma_.lower() in {*self.lex.nouns, *_ACT_NOUNS} \
+                else None
+            found = self._actors_of(agent) if agent is not None else []
+            if found:
+                return found
+        return []
+
     @staticmethod
     def _perpetrator(frame: _Frame) -> list[ActorRef] | None:
         """Who is blamed for an act: the state or group behind it, not its weapon or unit."""
@@ -1006,6 +1073,8 @@ class _Coder:
                 return True  # 'denied sending soldiers': a denial answers someone else
             if source.country != target.country or not source.sector:
                 continue
+            if _is_violent(frame) and source.sector not in _STATE_SECTORS:
+                continue  # rebels seizing a city of their own country act on it
             if target.sector is None or (frame.sense.verbal and target.sector == "CVL"):
                 return True
             if frame.code[:2] == "13" and target.sector in _STATE_SECTORS and \
@@ -1021,8 +1090,9 @@ class _Coder:
         partners = self._conversation_in(frame)
         if partners:
             return partners
-        if any(c.dep_ == "nsubjpass" for c in anchor.children) and anchor.pos_ == "VERB":
-            subj = next(c for c in anchor.children if c.dep_ == "nsubjpass")
+        if anchor.pos_ == "VERB" and any(c.dep_ == "nsubjpass" or (
+                c.dep_ == "nsubj" and _headline_passive(anchor)) for c in anchor.children):
+            subj = next(c for c in anchor.children if c.dep_ in ("nsubjpass", "nsubj"))
             if subj.lower_ in ("who", "which", "that") and anchor.dep_ == "relcl":
                 subj = anchor.head  # 'Agnes Chow, who was detained at her home'
             return self._actors_of(subj) or self._object_actor(subj, frame)
@@ -1037,7 +1107,7 @@ class _Coder:
                     if refs:
                         return refs
         objects = [c for c in anchor.children if c.dep_ == "dobj" and self.actors.ref_at(c) is None]
-        for head in heads + objects:
+        for head in [*reversed(heads), *objects]:  # the event noun's own 'against X' first
             for prep in (c for c in head.children if c.dep_ in ("prep", "dative")):
                 pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
                 if pobj is None or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
@@ -1105,6 +1175,8 @@ class _Coder:
         the crossing', 'reopened its airspace': the thing closed, not the one it shuts out."""
         if frame.code in ("172", "081") and token.lemma_.lower() in _PASSAGES:
             return True
+        if frame.code[:2] in ("16", "17") and token.lemma_.lower() in _MEASURES:
+            return True  # 'imposed sanctions on Niger': the measure, not whom it hits
         if frame.code == "062" and token.lemma_.lower() in _MILITARY_NOUNS | _FORCES:
             return True  # 'sent soldiers to help them': the help, not its recipient
         if frame.sense.code != "violence" and frame.code[:2] not in ("15", "17", "18", "19",
@@ -1147,7 +1219,8 @@ class _Coder:
             verb = token.head
             return self._actors_of(verb.head) if verb.dep_ == "relcl" and verb.head.pos_ in (
                 "NOUN", "PROPN") and self.actors.ref_at(verb.head) else []
-        owned = self._owned_object(token, frame) or self._story_place_named(token)
+        owned = self._owned_object(token, frame) or self._story_place_named(token) or \
+            self._country_named(token, people=not _is_violent(frame))
         if owned is not None:
             return [owned]
         refs = self._modifier_actors(token) or self._plural_reference(token)
@@ -1169,10 +1242,23 @@ class _Coder:
             return [role]
         return [ActorRef(text, token.text, country, _victim_sector(token), None)]
 
+    def _country_named(self, token: Token, *, people: bool) -> ActorRef | None:
+        """A country named outright ('sanctions on Niger'), whatever the parser took it
+        for; with ``people``, also its nationals ('sanctions against 11 Americans')."""
+        code = self.kb.country(token.text) if token.pos_ == "PROPN" else None
+        if code is None and people and token.tag_ in ("NNS", "NNPS"):
+            code = self.kb.demonym(token.text)
+            if code:
+                text = " ".join(t.text for t in token.subtree if t.dep_ not in ("punct", "det"))
+                return ActorRef(token.text, text, code, None, None)
+        return self._country_actor(code) if code else None
+
     def _story_place_named(self, token: Token) -> ActorRef | None:
         """'seized most of the city': the city the story is about, when it names none."""
         noun = _partitive_whole(token) or token
-        place = self.narrative_place
+        named = [p.location for p in self._places.get(token.sent.start, [])
+                 if p.end <= token.idx and p.location.precision == "city"]
+        place = named[-1] if named else self.narrative_place  # 'In Goma, …, the city'
         if place is None or noun.lemma_.lower() not in _PLACES_OF or not any(
                 c.dep_ == "det" and c.lower_ == "the" for c in noun.children) or any(
                 c.dep_ in ("prep", "compound", "amod", "poss") for c in noun.children):
@@ -1297,16 +1383,22 @@ class _Coder:
 
     def _date(self, frame: _Frame, sent: Span) -> DateMention | None:
         mentions = self._dates.get(sent.start, [])
-        found = event_date(frame.anchor, mentions, self.narrative_date, trigger=frame.trigger)
-        host = _sequence_host(frame.anchor)
-        if host is None:
-            return found
-        # 'cut ties in January 2016 after protesters stormed its embassy': with no day of
-        # its own, what led to an act dated only by month or year falls in that period.
         reference = next((m for m in reversed(mentions) if m.sets_reference),
                          self.narrative_date)
-        period = event_date(host, mentions, self.narrative_date)
-        if found is reference and period is not None and period is not reference and \
+        return self._period(frame.anchor, mentions, reference, frame.trigger)
+
+    def _period(self, anchor: Token, mentions: list[DateMention],
+                reference: DateMention | None, trigger: Token | None = None,
+                depth: int = 0) -> DateMention | None:
+        """'cut ties in January 2016 after protesters stormed its embassy following the
+        execution of a cleric': with no day of its own, what led to an act dated only by
+        month or year falls in that period."""
+        found = event_date(anchor, mentions, self.narrative_date, trigger=trigger)
+        host = _sequence_host(anchor)
+        if host is None or found is not reference or depth > 3:
+            return found
+        period = self._period(host, mentions, reference, depth=depth + 1)
+        if period is not None and period is not reference and \
                 period.precision in ("month", "year"):
             return period
         return found
@@ -1346,8 +1438,11 @@ class _Coder:
                 continue  # 'the law that Beijing imposed': a government, not a place
             if material or _placed_directly(span, frame.anchor, verbal_ok):
                 candidates.append(p)
-        if not candidates:
-            return fallback
+        target_place = next((p.location for p in places for t in frame.targets
+                             if t is not None and p.location.name == t.name
+                             and t.text.lower() in _PLACES_OF), None)
+        if not candidates:  # 'In Goma, fighters who seized the city': where the target is
+            return target_place if material and target_place is not None else fallback
         rank = {"city": 0, "admin1": 1, "region": 1, "country": 3}
         best = min(candidates, key=lambda p: (p.location.country is None,  # a sea, 'Caribbean'
                                               rank.get(p.location.precision, 2), p.start))
@@ -1419,6 +1514,14 @@ def _from_across(verb: Token) -> bool:
         g.lower_ in ("across", "beyond") for g in c.children) for c in verb.children)
 
 
+def _headline_passive(verb: Token) -> bool:
+    """'after police officer killed in siege': a passive with its auxiliary dropped, as
+    headlines write it; the subject is who suffered the act."""
+    return verb.tag_ == "VBN" and verb.dep_ in ("advcl", "ROOT", "ccomp") and not any(
+        c.dep_ in ("aux", "auxpass", "dobj") for c in verb.children) and any(
+        c.dep_ == "nsubj" for c in verb.children)
+
+
 def _agentless_passive(verb: Token) -> bool:
     """'was detained at her home': a passive that names no one who acted."""
     return verb.tag_ == "VBN" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) \
@@ -1428,6 +1531,12 @@ def _agentless_passive(verb: Token) -> bool:
 def _indefinite(noun: Token) -> bool:
     """'an air strike', 'a drone attack': an act not told before."""
     return any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in noun.children)
+
+
+def _own_forces(noun: Token) -> bool:
+    """'its units', 'their fighters': a side's own armed men, named through a pronoun."""
+    return noun.lemma_.lower() in _MILITARY_NOUNS | _FORCES and any(
+        c.dep_ == "poss" and c.lower_ in _POSSESSIVE_PRONOUNS for c in noun.children)
 
 
 def _purpose(verb: Token) -> bool:
@@ -1464,6 +1573,9 @@ def _sequence_host(anchor: Token) -> Token | None:
     markers = {c.lower_ for c in anchor.children if c.dep_ == "mark"}
     if anchor.dep_ == "advcl" and markers & {"after", "before"}:
         return anchor.head
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in ("after", "before", "following") and \
+            anchor.head.head.pos_ in ("VERB", "AUX"):
+        return anchor.head.head  # 'stormed it following the execution of a cleric'
     return None
 
 
@@ -1551,8 +1663,9 @@ def _noun_agent(noun: Token) -> Token | None:
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj
-    for child in noun.children:
-        if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG"):
+    for child in noun.children:  # 'Indian shelling' (the adjective at times parsed a subject)
+        if child.dep_ in ("amod", "compound", "nsubj") and child.ent_type_ in ("NORP", "GPE",
+                                                                             "ORG"):
             return child
     for child in noun.children:  # 'the bombing …, claimed by the Pakistan-based JeM'
         if child.dep_ in ("acl", "relcl") and child.lemma_ in _CLAIM_VERBS:
