@@ -143,6 +143,28 @@ def test_events_refusals(text: str, expected: Dyad) -> None:
     assert has(result, expected), dyads(result)
 
 
+def test_events_two_leaders_are_a_pair() -> None:
+    result = extract("A Tanzanian official attended the meeting. Kenyan President William "
+                     "Ruto met Somali President Hassan Sheikh Mohamud in Nairobi on Monday, "
+                     "and the two leaders agreed to reopen the border.")
+    assert not [d for d in dyads(result) if "TZA" in d[:2]], dyads(result)
+
+
+def test_events_side_clause_is_its_own_act() -> None:
+    """'praised X, while Y rejected an offer': the rejection is no content of the praise."""
+    result = extract("Blinken praised Qatar's mediation on Tuesday, while Israel rejected a "
+                     "fresh offer from Egypt to mediate in the talks.")
+    assert has(result, ("ISR", "EGY", "126", False)), dyads(result)
+
+
+def test_events_headline_passive_names_the_victim() -> None:
+    """'after soldier killed in border clash': the soldier was killed, killed no one."""
+    result = flashpoint.extract("Kenya accuses Somalia after soldier killed in border clash",
+                                published=PUBLISHED)
+    assert not [e for e in result.events if e.cameo_root in ("18", "19")
+                and e.source is not None and "soldier" in e.source.name]
+
+
 def test_events_offer_content_is_not_coded() -> None:
     """'rejected an offer to mediate': no mediation, negated or not, is reported."""
     result = extract("Armenia rejected an offer from Iran to mediate in the dispute.")
@@ -201,6 +223,11 @@ def test_events_lexicon_senses_not_taken(text: str, absent: str) -> None:
         ("Ethiopian Prime Minister Abiy Ahmed and Somali President Hassan Sheikh Mohamud "
          "talked for three hours in Ankara.",
          [("ETH", "SOM", "04", False), ("SOM", "ETH", "04", False)]),
+        # 'the two leaders' who were just named, not a third party named before them.
+        ("A Tanzanian official attended the meeting. Kenyan President William Ruto met "
+         "Somali President Hassan Sheikh Mohamud in Nairobi on Monday, and the two leaders "
+         "agreed to reopen the border.",
+         [("KEN", "SOM", "03", False), ("SOM", "KEN", "03", False)]),
         # 'the two countries' that last acted together.
         ("Iran and Saudi Arabia signed an agreement in Beijing on Friday. The two countries "
          "said they would implement a security cooperation agreement signed in 2001.",

@@ -267,6 +267,8 @@ def test_places_place_mentions_excludes_dateline(nlp) -> None:
         "He is the regional capital's mayor.",
         "He got a call from Zelensky and a letter from Putin.",
         "Indian and Pakistani officials met on Friday.",
+        "Airlines flying to the Gulf took longer routes.",
+        "Troops moved up the valley toward the border.",
     ],
 )
 def test_places_place_mentions_not_places(nlp, text: str) -> None:

@@ -10,6 +10,14 @@ one event per pair. The complement's words pick the sense and, for appeals,
 demands, intents, threats and violence, the sub-code. Negation ("did not",
 "denied", "refused to"), modality and attribution (who says so, and how) are read
 from the words governing the trigger. The same action stated twice is one event.
+
+News states many acts only in passing, so some frames come from the story rather than
+the clause: a party that opens with its claim that the other side attacked it accuses
+that side; 'each side accused the other' and 'the two armies' name the conflict's two
+sides; fire 'from across the line', a passive arrest with no agent or an air strike
+with none are laid to the side that does such things in the story; a charge the
+accused rejects leaves its act reported as denied; a refusal stated as a stand ('will
+not negotiate') is a rejection, not a negated act.
 """
 
 from __future__ import annotations
@@ -870,7 +878,9 @@ class _Coder:
             ref = ActorRef(b.name, token.doc[m.start:m.end].text, b.country, b.sector, b.org)
             if all(r.name != ref.name for r in seen):
                 seen.append(ref)
-            if len(seen) == 3:
+            # 'the two leaders agreed': the last pair; 'he spoke to both leaders': the pair
+            # before the speaker, whom the last three include
+            if len(seen) == (2 if token.dep_ in _SUBJ else 3):
                 break
         if len(seen) < 2 and not want_person:  # 'the two countries' before any is named
             return self._sides() or seen
