@@ -80,7 +80,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from flashpoint.errors import BadInput
-from flashpoint.store import EventFilter, Store
+from flashpoint.store import EventFilter, Store, json_records, json_value
 
 __all__ = [
     "DEESCALATION_CODES",
@@ -647,37 +647,6 @@ def _mediators_in(events: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the report
 
 
-def _json_value(value: Any) -> Any:
-    """A DataFrame cell as a JSON value: dates as ISO days, NaN as None. (Called for
-    every cell of a report: the common kinds are tested first.)"""
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [_json_value(v) for v in value]
-    if value is pd.NaT:
-        return None
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
 @dataclass
 class DyadReport:
     """Everything known about one dyad over a range: what ``flashpoint dyad`` prints and
@@ -766,13 +735,13 @@ class DyadReport:
         if max_signals is not None and (not isinstance(max_signals, int) or max_signals < 0):
             raise DyadInputError("max_signals", f"{max_signals!r} is not a whole number >= 0")
         shown = self.signals if max_signals is None else self.signals.tail(max_signals)
-        return {"a": self.a, "b": self.b, "since": _json_value(self.since),
-                "until": _json_value(self.until), "directed": self.directed,
+        return {"a": self.a, "b": self.b, "since": json_value(self.since),
+                "until": json_value(self.until), "directed": self.directed,
                 "config": asdict(self.config),
-                "totals": {k: _json_value(v) for k, v in self.totals().items()},
-                "series": _records(self.series), "weekly": _records(self.weekly),
-                "alerts": _records(self.alerts), "signals": _records(shown),
-                "signals_total": len(self.signals), "mediators": _records(self.mediators)}
+                "totals": {k: json_value(v) for k, v in self.totals().items()},
+                "series": json_records(self.series), "weekly": json_records(self.weekly),
+                "alerts": json_records(self.alerts), "signals": json_records(shown),
+                "signals_total": len(self.signals), "mediators": json_records(self.mediators)}
 
 
 def _kind_count(frame: pd.DataFrame, kind: str) -> int:
@@ -802,10 +771,10 @@ def _trend(series: pd.DataFrame) -> str:
 
 
 def _summary_parts(report: DyadReport, *, weekly: bool) -> list[Any]:
-    t = {k: _json_value(v) for k, v in report.totals().items()}
+    t = {k: json_value(v) for k, v in report.totals().items()}
     arrow = "→" if report.directed else "–"
-    span = (f"{_json_value(report.since) or t['first_day'] or '…'} to "
-            f"{_json_value(report.until) or t['last_day'] or '…'}")
+    span = (f"{json_value(report.since) or t['first_day'] or '…'} to "
+            f"{json_value(report.until) or t['last_day'] or '…'}")
     head = f"Dyad {report.a} {arrow} {report.b}, {span}"
     if report.empty:
         return [head, f"No events between {report.a} and {report.b} in this range. Check the "
@@ -877,7 +846,7 @@ def _table_or_none(title: str, frame: pd.DataFrame, columns: list[tuple[str, str
 
 
 def _text(value: Any) -> str:
-    value = _json_value(value)
+    value = json_value(value)
     if value is None:
         return ""
     if isinstance(value, float):
@@ -1056,4 +1025,4 @@ def network(store: Store, *, dyad: tuple[str, str] | str | None = None,
         cooperation=("cooperation", "sum"), goldstein=("goldstein", "mean")).reset_index()
     edges = edges.rename(columns={"source_code": "source", "target_code": "target"})
     edges["goldstein"] = edges["goldstein"].round(3)
-    return {"nodes": _records(nodes), "edges": _records(edges)}
+    return {"nodes": json_records(nodes), "edges": json_records(edges)}

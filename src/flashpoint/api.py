@@ -40,7 +40,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-import math
 import os
 import re
 import secrets
@@ -50,7 +49,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from urllib.parse import urlparse
@@ -76,6 +75,8 @@ from flashpoint.store import (
     EventFilter,
     Store,
     event_record,
+    json_records,
+    json_value,
     quote_from_row,
 )
 
@@ -568,32 +569,13 @@ FilterDep = Annotated[EventFilter, Depends(event_filter)]
 # --------------------------------------------------------------------------- conversions
 
 
-def _json_value(value: Any) -> Any:
-    """A cell as JSON: dates as ISO days, NaN/NA/NaT (and infinities) as None."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _json_value(v) for k, v in rec.items()} for rec in df.to_dict("records")]
-
-
 _JSON_READY = frozenset({str, int, bool, type(None)})
 
 
 def _json_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows of plain Python values (``Store.event_rows``) as JSON-ready dicts (most
     values are strings and numbers already; only dates and floats need a look)."""
-    return [{k: v if type(v) in _JSON_READY else _json_value(v) for k, v in row.items()}
+    return [{k: v if type(v) in _JSON_READY else json_value(v) for k, v in row.items()}
             for row in rows]
 
 
@@ -616,7 +598,7 @@ def _page(total: int, rows: pd.DataFrame, limit: int, offset: int,
           columns: Sequence[str]) -> dict[str, Any]:
     """A list endpoint's answer: ``rows`` (the page, cut to ``columns``) of ``total``."""
     return {"total": total, "limit": limit, "offset": offset,
-            "items": _rows(rows[list(columns)])}
+            "items": json_records(rows[list(columns)])}
 
 
 def _not_found(what: str, key: str) -> HTTPException:
@@ -659,7 +641,7 @@ def get_article(store: ReaderDep,
     found = store.article_row(article_id)
     if found is None:
         raise _not_found("article", article_id)
-    out = {k: _json_value(v) for k, v in found.items()}
+    out = {k: json_value(v) for k, v in found.items()}
     out["title"] = out["title"] or ""
     title_len = len(out["title"]) + 1 if out["title"] else 0
     events = []
@@ -705,7 +687,8 @@ def get_event(store: ReaderDep,
     if found is None:
         raise _not_found("event", canonical_id)
     reports = store.evidence(canonical_id)
-    return {**_json_rows([found])[0], "reports": _rows(reports[list(ReportItem.model_fields)])}
+    return {**_json_rows([found])[0],
+            "reports": json_records(reports[list(ReportItem.model_fields)])}
 
 
 # --------------------------------------------------------------------------- actors, quotes
@@ -753,7 +736,7 @@ def list_dyads(store: ReaderDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
         found = analyze.top_dyads(store, limit=limit, since=since, until=until)
     except ValueError as err:
         raise HTTPException(422, str(err)) from None
-    return {"limit": limit, "items": _rows(found)}
+    return {"limit": limit, "items": json_records(found)}
 
 
 @analysis.get("/dyad", response_model=DyadReportOut)
@@ -853,7 +836,7 @@ def _ingest(state: ServerState, inputs: list[Any], published: str | None
     ids = [o.article_id for o in outcomes if o.status == "ingested" and o.article_id]
     reader = state.store.cursor()
     try:
-        rows = [r for i in ids for r in _rows(reader.reports(article_id=i))]
+        rows = [r for i in ids for r in json_records(reader.reports(article_id=i))]
     finally:
         reader.close()
     answer = IngestOut(summary=report.to_dict(), articles=ids,

@@ -28,6 +28,7 @@ parameterised throughout; queries return pandas DataFrames.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -46,7 +47,8 @@ from flashpoint.errors import FlashpointError
 from flashpoint.merge import Merger, source_key
 from flashpoint.model import Actor, ActorRef, Article, ArticleResult, Event, Quote, stable_id
 
-__all__ = ["BatchItem", "EventFilter", "Store", "StoreError", "WriteSummary"]
+__all__ = ["BatchItem", "EventFilter", "Store", "StoreError", "WriteSummary", "json_records",
+           "json_value"]
 
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = "flashpoint.duckdb"
@@ -1040,6 +1042,38 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def json_value(value: Any) -> Any:
+    """A DataFrame cell as a JSON value: dates as ISO days, NaN as None. (Called for
+    every cell of a report: the common kinds are tested first.)"""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [json_value(v) for v in value]
+    if value is pd.NaT:
+        return None
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a DataFrame as JSON-ready dicts (see :func:`json_value`)."""
+    return [{k: json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _actor_ref(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
