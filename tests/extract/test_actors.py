@@ -387,3 +387,51 @@ def test_actors_headline_acronym(nlp: Language) -> None:
     fo = next(a for a in result.actors if a.name == "Pakistan Foreign Office")
     assert "The Foreign Office" in fo.aliases
     assert (fo.country, fo.sector) == ("PAK", "GOV")
+
+
+# ------------------------------------------------ national bodies named without a country
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "expected"),
+    [
+        # The text writes from Pakistan (its bodies go unqualified: 'ISPR', 'FO'), so an
+        # unqualified body in a sentence naming both sides is Pakistan's, not the focus's.
+        ("FO protests Afghan shelling. Afghan officials in Kabul blamed Afghan refugees and "
+         "Afghan traders. The Foreign Office on Monday condemned shelling by Afghan forces "
+         "near Chaman, saying Pakistan would defend its territory.",
+         "Foreign Office", ("PAK", "GOV")),
+        ("ISPR says posts attacked. Afghan officials in Kabul blamed Afghan refugees and "
+         "Afghan traders. Two attackers were killed by security forces in the clashes, the "
+         "ISPR said.",
+         "security forces", ("PAK", "COP")),
+        # No such signal: the focus country, as before.
+        ("Afghan officials in Kabul blamed Afghan refugees. Two attackers were killed by "
+         "security forces in the clashes near Jalalabad.",
+         "security forces", ("AFG", "COP")),
+    ],
+)
+def test_actors_unqualified_body_takes_writers_country(
+        nlp: Language, text: str, mention: str, expected: tuple[str, str]) -> None:
+    ref = ref_of(nlp, text, mention)
+    assert ref is not None
+    assert (ref.country, ref.sector) == expected
+
+
+def test_actors_weapons_keep_focus_country(nlp: Language) -> None:
+    """A weapon does not say who fired it: it keeps the focus, whatever the text's voice."""
+    text = ("Russian forces struck Odesa again. Russian drones hit a depot. ISPR officials "
+            "watched. Two Kalibr missiles hit the port, Ukraine's navy said.")
+    ref = ref_of(nlp, text, "missiles")
+    assert ref is None or ref.country != "PAK"
+
+
+def test_actors_department_of_foreign_affairs(nlp: Language) -> None:
+    """'the Department of Foreign Affairs' is a ministry: a government body, here of
+    the country the text writes from ('PCG' needs no country word)."""
+    text = ("PCG reports blockade. The PCG said Chinese vessels blocked a supply boat near the "
+            "shoal. The Department of Foreign Affairs said it had protested to Beijing, and "
+            "Philippine officials summoned the Chinese envoy.")
+    ref = ref_of(nlp, text, "Department of Foreign Affairs")
+    assert ref is not None
+    assert (ref.country, ref.sector) == ("PHL", "GOV")

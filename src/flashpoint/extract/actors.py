@@ -65,6 +65,11 @@ _DATELINE_TAIL = re.compile(
     r"[ \t]*(?:,?[ \t]*[A-Z][A-Za-z.'’]*(?:[ \t]+[A-Z][A-Za-z.'’]*){0,2})?"
     r"(?:[ \t]*,[ \t]*[A-Za-z0-9][A-Za-z0-9'’. \-]{0,28}?){0,3}"
     r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*(?::|[-–—]+)(?=\s|[A-Z])")
+_STATE_SECTORS = {"GOV", "MIL", "COP", "SPY", "JUD", "LEG"}
+# Weapons and craft stand for whoever fires them, which their name does not say.
+_MATERIEL = {"missile", "rocket", "drone", "jet", "warplane", "aircraft", "plane", "shell",
+             "bomb", "tank", "warship", "ship", "vessel", "submarine", "helicopter", "artillery",
+             "fighter", "bomber", "boat", "munition", "projectile"}
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sheikh", "sir", "gen", "general", "lt", "col", "maj",
                "brig", "adm", "commodore", "captain", "wing", "commander", "colonel", "major"}
 
@@ -270,6 +275,7 @@ class _Resolver:
                  focus: str | None, index: ActorIndex) -> None:
         self.doc, self.kb, self.published, self.focus, self.index = doc, kb, published, focus, index
         self.org_matches: dict[int, list[tuple[int, int, int]]] = {}
+        self._phrase: Span | None = None  # the common noun phrase being resolved
         for match_id, start, end in _longest_matches(_org_matcher(doc.vocab, kb)(doc)):
             if _inside_longer_name(doc, start, kb):
                 continue  # 'Security Council' in 'National Security Council'
@@ -510,7 +516,7 @@ class _Resolver:
                                 else "IGO", org_entry.sector or role_sector,
                                 org_entry.org, role_title, frozenset(titles))
         if country is None and role_title is not None:
-            country = self.focus if role_sector in ("MIL", "COP") else None
+            country = self._unqualified_country() if role_sector in ("MIL", "COP") else None
         return _Description(country, role_sector, None, role_title, frozenset(titles))
 
     def _country_word(self, word: str) -> str | None:
@@ -594,6 +600,13 @@ class _Resolver:
 
     # -- common nouns: titles, groups --------------------------------------
     def common_noun(self, chunk: Span) -> None:
+        self._phrase = chunk
+        try:
+            self._common_noun(chunk)
+        finally:
+            self._phrase = None
+
+    def _common_noun(self, chunk: Span) -> None:
         root = chunk.root
         owner = next((c for c in root.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
         if owner is not None and owner.lower_ not in ("his", "her"):
@@ -700,7 +713,8 @@ class _Resolver:
                 self.index.mention(chunk.start, chunk.end, key, "group", chunk.text)
                 return
             if sector in ("MIL", "COP", "GOV", "LEG", "JUD"):
-                country = (self._subject_country(root) if root.is_title else None) or self.focus
+                country = (self._subject_country(root) if root.is_title else None) or \
+                    self._home_country(chunk)
         if sector is None and country is None:
             return
         name = _strip_det(text)
@@ -723,6 +737,11 @@ class _Resolver:
             if title is not None and title.person:
                 return title, pobj.i
         found = self.kb.role(root.text) or self.kb.role(root.lemma_)
+        if found is None and pobj is not None and root.is_title and pobj.is_title \
+                and pobj.i <= root.i + 3:  # 'the Department of Foreign Affairs'
+            body = self.kb.role(self.doc[root.i:pobj.i + 1].text)
+            if body is not None and not body.person:
+                return body, pobj.i
         names = [t for t in root.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
         if found is None and names and names[-1].i == root.i - 1:  # 'the Foreign Office'
             found = self.kb.role(self.doc[names[0].i:root.i + 1].text)
@@ -737,6 +756,61 @@ class _Resolver:
         if key is None or not self.index.builder(key).person:
             return None
         return self.index.builder(key).country
+
+    def _unqualified_country(self) -> str | None:
+        """The country of forces named without one, in the phrase being resolved."""
+        return self._home_country(self._phrase) if self._phrase is not None else self.focus
+
+    def _home_country(self, chunk: Span) -> str | None:
+        """The country of a national body named without one ('the Foreign Office',
+        'security forces'): the article's focus, unless the text so far writes from
+        another country — names its state bodies without saying whose they are ('ISPR',
+        'FO'), as a writer does for its own readers — and the sentence names that
+        country along with the focus ("condemned firing by Afghan forces, saying
+        Pakistan …"), or names actors of that country alone ('… killed by security
+        forces, the ISPR said')."""
+        focus = self.focus
+        words = [t for t in chunk if t.dep_ not in ("det", "nummod", "predet") and not t.like_num]
+        body = self.kb.role(" ".join(t.text for t in words)) if words else None
+        if body is None or body.person or chunk.root.lemma_.lower() in _MATERIEL:
+            return focus  # only a body named by its kind alone: 'security forces'
+        home = self._writing_from()
+        if home is None or home == focus:
+            return focus
+        named: set[str] = set()
+        for t in chunk.root.sent:
+            if chunk.start <= t.i < chunk.end:
+                continue
+            code = self._country_word(t.text) if t.text[:1].isupper() else None
+            if code:
+                named.add(code)
+            key = self.index.key_at(t)
+            if key is not None:
+                b = self.index.builder(key)
+                if b.country and b.country != "IGO" and b.sector != "CVL":
+                    named.add(b.country)
+        if home in named and (focus in named or len(named) == 1):
+            return home
+        return focus
+
+    def _writing_from(self) -> str | None:
+        """The country whose known bodies and officials the text has named so far
+        without any country word ('ISPR', 'FO'; armed groups aside), when one clearly
+        leads."""
+        counts: dict[str, int] = {}
+        for m in self.index.mentions:
+            b = self.index.builder(m.key)
+            if m.kind != "org" or b.person or not b.country or b.country == "IGO" \
+                    or b.sector not in _STATE_SECTORS:
+                continue
+            if any(self._country_word(t.text) for t in self.doc[m.start:m.end]):
+                continue
+            counts[b.country] = counts.get(b.country, 0) + 1
+        if not counts:
+            return None
+        ranked = sorted(counts.values(), reverse=True)
+        best = max(counts, key=lambda c: counts[c])
+        return best if len(ranked) == 1 or ranked[0] >= 2 * ranked[1] else None
 
     def _principal(self, root: Token, owner: Token | None) -> int | None:
         """Whom an unnamed spokesperson speaks for: the person or body after 'for' or
