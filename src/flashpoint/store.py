@@ -1045,29 +1045,19 @@ def _plain(value: Any) -> Any:
 
 
 def json_value(value: Any) -> Any:
-    """A DataFrame cell as a JSON value: dates as ISO days, NaN as None. (Called for
-    every cell of a report: the common kinds are tested first.)"""
-    if value is None or isinstance(value, (str, bool)):
+    """A DataFrame cell as a JSON value: dates as ISO days, NaN/NaT/NA and infinities
+    as None. (Called for every cell of a report: the common kinds are tested first.)"""
+    if value is None or isinstance(value, (str, bool, int)):
         return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, (list, tuple, np.ndarray)):
+    value = _plain(value)
+    if isinstance(value, list):
         return [json_value(v) for v in value]
-    if value is pd.NaT:
-        return None
-    if isinstance(value, (pd.Timestamp, datetime)):
+    if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
     return value
 
 

@@ -435,3 +435,27 @@ def test_actors_department_of_foreign_affairs(nlp: Language) -> None:
     ref = ref_of(nlp, text, "Department of Foreign Affairs")
     assert ref is not None
     assert (ref.country, ref.sector) == ("PHL", "GOV")
+
+
+@pytest.mark.parametrize(
+    ("text", "not_actors"),
+    [
+        ("TIANJIN, China (Wire) - Indian Prime Minister Narendra Modi and Pakistani Prime "
+         "Minister Shehbaz Sharif exchanged greetings at the summit.", {"China", "Wire"}),
+        ("KYIV, Ukraine, Nov 3 (Reuters) - Russian drones hit a power plant in Kharkiv, "
+         "Ukrainian officials said.", {"Ukraine", "Reuters"}),
+        ("WASHINGTON, D.C. - The State Department said talks would resume.", {"D.C."}),
+        ("KYIV, Ukraine—Russian drones hit a power plant, officials said.", {"Ukraine"}),
+    ],
+)
+def test_actors_dateline_country_and_agency_are_no_actors(text: str, not_actors: set[str]) -> None:
+    result = flashpoint.extract(text, published="2025-09-01")
+    names = {n for a in result.actors for n in (a.name, *a.aliases)}
+    assert not names & not_actors, names
+
+
+def test_dateline_does_not_hide_the_lead() -> None:
+    result = flashpoint.extract("HONG KONG (Wire) - Hong Kong police arrested pro-democracy "
+                                "activists on Monday.", published="2020-08-11")
+    police = [a for a in result.actors if "police" in a.name.lower()]
+    assert police and police[0].country == "HKG"

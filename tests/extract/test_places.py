@@ -43,6 +43,20 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared"
          "spoke with both ministers.", "New York"),
         ("Strikes hit Gaza\nBy Jane Doe\nGAZA CITY, Gaza Strip (AP) — Israeli strikes hit "
          "the north of the territory.", "GAZA CITY"),
+        # CITY, Country (Agency) -
+        ("TIANJIN, China (Wire) - Indian Prime Minister Narendra Modi met his host.", "TIANJIN"),
+        # CITY, Country, date (Agency) -
+        ("KYIV, Ukraine, Nov 3 (Reuters) - Russia fired 40 drones overnight.", "KYIV"),
+        ("PARIS, France, Nov. 3, 2025 (AFP) - France recalled its ambassador.", "PARIS"),
+        ("GAZA CITY — Israeli strikes killed 20 people overnight.", "GAZA CITY"),
+        ("Beirut, Lebanon – Israeli strikes hit the southern suburbs on Sunday.", "Beirut"),
+        ("UNITED NATIONS (AP) — The Security Council met behind closed doors.",
+         "UNITED NATIONS"),
+        ("ISLAMABAD: Pakistan said it had closed the border.", "ISLAMABAD"),
+        ("WASHINGTON, D.C. - The State Department said talks would resume.", "WASHINGTON"),
+        # An em dash with no spaces around it.
+        ("KYIV, Ukraine—Russia launched dozens of drones overnight.", "KYIV"),
+        ("Truce talks resume\nDOHA, Qatar (Wire) - Mediators met on Monday.", "DOHA"),
     ],
 )
 def test_places_find_dateline(text: str, expected: str) -> None:
@@ -62,6 +76,8 @@ def test_places_find_dateline(text: str, expected: str) -> None:
         "BREAKING: Something happened.",
         "Hamas - the militant group - said it would free more hostages.",
         "Office of the Spokesperson\nFebruary 20, 2023\nThe below is attributable to Ned Price:",
+        "Hamas—the militant group—said it would free more hostages.",
+        "The army said on Monday—after days of fighting—that it had retaken the town.",
     ],
 )
 def test_places_find_dateline_none(text: str) -> None:
