@@ -569,14 +569,9 @@ FilterDep = Annotated[EventFilter, Depends(event_filter)]
 # --------------------------------------------------------------------------- conversions
 
 
-_JSON_READY = frozenset({str, int, bool, type(None)})
-
-
 def _json_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows of plain Python values (``Store.event_rows``) as JSON-ready dicts (most
-    values are strings and numbers already; only dates and floats need a look)."""
-    return [{k: v if type(v) in _JSON_READY else json_value(v) for k, v in row.items()}
-            for row in rows]
+    """Rows of plain Python values (``Store.event_rows``) as JSON-ready dicts."""
+    return [{k: json_value(v) for k, v in row.items()} for row in rows]
 
 
 def _encode(data: Any) -> bytes:

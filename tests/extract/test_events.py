@@ -13,12 +13,6 @@ PUBLISHED = "2024-03-08"  # a Friday
 Dyad = tuple[str | None, str | None, str | tuple[str, ...], bool]
 
 
-_LEAD_SPLIT = ("after a title line the parser cuts the body's first word into a sentence of its "
-               "own ('Serbia' | 'and Kosovo agreed …'), so the lead sentence loses its subject")
-
-
-
-
 def extract(text: str, published: str = PUBLISHED, title: str = "") -> ArticleResult:
     return flashpoint.extract(text, published=published, title=title)
 
